@@ -1,0 +1,205 @@
+//! The seam between smileid-core and an HTTP client.
+//!
+//! smileid-core never opens a socket. It hands an [`http::Request`] to an
+//! [`HttpTransport`] and reads back the [`http::Response`]. Waiting between
+//! retries and polls goes through a [`Timer`], so core's policies can be tested
+//! with a fake clock and driven by any runtime.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+
+/// Sends one HTTP request and returns the whole response.
+///
+/// Implementations must:
+/// - **not follow redirects**: a 3xx is returned as it is (a redirect would
+///   re-send the signed body to a host the caller did not choose);
+/// - read the complete response body, enforcing their own size cap and
+///   timeouts, and report failures as a [`TransportError`] of the right
+///   [`TransportErrorKind`] so that retries can be decided;
+/// - never log request bodies (they carry a signature).
+///
+/// A closure `Fn(http::Request<Bytes>) -> impl Future<Output = Result<..>>`
+/// implements this trait, so a fake transport in a test is one line:
+///
+/// ```
+/// use bytes::Bytes;
+/// use smileid_core::transport::{HttpTransport, TransportError};
+///
+/// let fake = |_req: http::Request<Bytes>| async {
+///     Ok::<_, TransportError>(http::Response::new(Bytes::from_static(b"{}")))
+/// };
+/// fn assert_transport(_: &impl HttpTransport) {}
+/// assert_transport(&fake);
+/// ```
+pub trait HttpTransport: Send + Sync {
+    /// Sends `request` and returns the complete response, or why none came.
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send;
+}
+
+impl<F, Fut> HttpTransport for F
+where
+    F: Fn(http::Request<Bytes>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<http::Response<Bytes>, TransportError>> + Send,
+{
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
+        self(request)
+    }
+}
+
+impl<T: HttpTransport + ?Sized> HttpTransport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
+        (**self).send(request)
+    }
+}
+
+/// What kind of transport failure happened; decides whether a retry may help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (refused, DNS, TLS handshake). Retryable.
+    Connect,
+    /// A connect, request or body deadline passed. Retryable.
+    Timeout,
+    /// The connection broke while the request or response was in flight
+    /// (reset, unexpected end of stream). Retryable.
+    Io,
+    /// The response body was larger than the transport's cap; reading stopped
+    /// at the cap. Not retryable.
+    BodyTooLarge,
+    /// Anything else (a malformed response head, an invalid request). Not
+    /// retryable.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Whether a fresh attempt of an idempotent request may succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::Connect | Self::Timeout | Self::Io)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect",
+            Self::Timeout => "timed out",
+            Self::Io => "connection broken",
+            Self::BodyTooLarge => "response body too large",
+            Self::Other => "transport error",
+        }
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure below HTTP: no complete response was received.
+///
+/// `Display` names the kind and a short context; the underlying error is
+/// reachable through [`std::error::Error::source`].
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    context: Option<String>,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl TransportError {
+    /// A transport error of `kind` caused by `source`.
+    pub fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    ) -> Self {
+        Self {
+            kind,
+            context: None,
+            source: Some(source.into()),
+        }
+    }
+
+    /// A transport error of `kind` with a message and no underlying error.
+    pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            context: Some(message.into()),
+            source: None,
+        }
+    }
+
+    /// Adds a short human context (for example `"after 30s"`), shown by `Display`.
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether a fresh attempt of an idempotent request may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.context {
+            Some(context) => write!(f, "{}: {context}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// Time as smileid-core sees it: a monotonic clock, a wall clock, and a way to
+/// wait. The backend supplies a real one (`smileid-hyper` has a tokio timer);
+/// tests supply a fake one that advances instantly.
+pub trait Timer: Send + Sync {
+    /// Completes after `duration`. Dropping the future cancels the wait.
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+
+    /// The monotonic now, for deadlines.
+    fn now(&self) -> Instant;
+
+    /// The wall-clock now, for request timestamps and callback freshness.
+    fn system_now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+impl<T: Timer + ?Sized> Timer for std::sync::Arc<T> {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        (**self).sleep(duration)
+    }
+
+    fn now(&self) -> Instant {
+        (**self).now()
+    }
+
+    fn system_now(&self) -> SystemTime {
+        (**self).system_now()
+    }
+}
