@@ -1,1 +1,11 @@
 #![doc = include_str!("../README.md")]
+
+mod freshness;
+mod key;
+mod signer;
+mod timestamp;
+
+pub use freshness::{Freshness, FreshnessError};
+pub use key::{ApiKey, REDACTED};
+pub use signer::{CredentialError, SignedTimestamp, Signer, VerifyError};
+pub use timestamp::{TimestampError, format_timestamp, parse_timestamp};
