@@ -1,0 +1,739 @@
+//! [`HyperTransport`]: smileid-core's [`HttpTransport`] over hyper 1.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{CONTENT_LENGTH, HeaderValue, USER_AGENT};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use rustls_pki_types::CertificateDer;
+use smileid_core::transport::{HttpTransport, TransportError, TransportErrorKind};
+
+use crate::BuildError;
+use crate::tls::{self, RootSource};
+
+/// Default limit for opening a TCP connection: 10 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for a whole request, from sending it to reading the last
+/// byte of the response body (TLS handshake included): 30 seconds.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body: 4 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Default time an idle pooled connection is kept: 90 seconds.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The product token this crate adds to the `User-Agent` header.
+pub(crate) const USER_AGENT_TOKEN: &str = concat!("smileid-hyper/", env!("CARGO_PKG_VERSION"));
+
+type Connector = HttpsConnector<HttpConnector>;
+
+/// The default [`HttpTransport`]: hyper-util's pooled client over rustls.
+///
+/// - HTTP/1.1 and HTTP/2, chosen per connection by ALPN; connections are kept
+///   alive and reused (one pool per transport; clones share it).
+/// - **Redirects are never followed**: a 3xx response is returned as it is.
+/// - A connect timeout, a whole-request timeout (covering the TLS handshake
+///   and reading the body) and a response body cap; see
+///   [`HyperTransportBuilder`] for the defaults.
+/// - Plain `http://` is sent only to loopback hosts (`localhost`,
+///   `127.0.0.0/8`, `::1`), for a local emulator; anything else must be
+///   `https://`.
+/// - Request bodies are never logged.
+///
+/// Failures are [`TransportError`]s whose [`TransportErrorKind`] says what
+/// happened: `Connect` (refused, DNS, TLS handshake), `Timeout`, `Io`
+/// (connection broken mid-flight), `BodyTooLarge`, or `Other`.
+///
+/// Needs a tokio runtime with the `time` and `net` drivers when sending.
+///
+/// ```no_run
+/// use smileid_hyper::HyperTransport;
+/// use std::time::Duration;
+///
+/// # fn main() -> Result<(), smileid_hyper::BuildError> {
+/// let transport = HyperTransport::builder()
+///     .request_timeout(Duration::from_secs(10))
+///     .add_root_certificates_pem(b"-----BEGIN CERTIFICATE-----\n...")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HyperTransport {
+    client: LegacyClient<Connector, Full<Bytes>>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+    user_agent_token: HeaderValue,
+}
+
+impl fmt::Debug for HyperTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("crypto_provider", &tls::CRYPTO_PROVIDER)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HyperTransport {
+    /// A transport with every default: built-in roots, 10 s connect timeout,
+    /// 30 s request timeout, 4 MiB body cap.
+    ///
+    /// Fails only when there is no trusted root at all (see
+    /// [`BuildError::NoRootCertificates`]).
+    pub fn new() -> Result<Self, BuildError> {
+        Self::builder().build()
+    }
+
+    /// A builder to change timeouts, the body cap and TLS settings.
+    pub fn builder() -> HyperTransportBuilder {
+        HyperTransportBuilder::new()
+    }
+
+    /// The limit for opening a TCP connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// The limit for a whole request, response body included.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    async fn send_inner(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        check_target(request.uri())?;
+        let target = describe(&request);
+        let mut request = request.map(Full::new);
+        self.add_user_agent(request.headers_mut());
+
+        let timeout = self.request_timeout;
+        let exchange = async {
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|e| map_error(e, &target))?;
+            let (parts, body) = response.into_parts();
+            let body = read_body(body, &parts.headers, self.max_body_bytes, &target).await?;
+            Ok::<_, TransportError>(http::Response::from_parts(parts, body))
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => {
+                if let Err(error) = &result {
+                    tracing::debug!(%target, kind = ?error.kind(), "smileid request failed");
+                }
+                result
+            }
+            Err(_elapsed) => {
+                tracing::debug!(%target, ?timeout, "smileid request timed out");
+                Err(TransportError::msg(
+                    TransportErrorKind::Timeout,
+                    format!("no complete response within {timeout:?} ({target})"),
+                ))
+            }
+        }
+    }
+
+    fn add_user_agent(&self, headers: &mut http::HeaderMap) {
+        let token = &self.user_agent_token;
+        match headers.get(USER_AGENT) {
+            None => {
+                headers.insert(USER_AGENT, token.clone());
+            }
+            Some(existing) => {
+                let existing = existing.as_bytes();
+                if !contains(existing, b"smileid-hyper/") {
+                    let mut value = Vec::with_capacity(existing.len() + 1 + token.len());
+                    value.extend_from_slice(existing);
+                    value.push(b' ');
+                    value.extend_from_slice(token.as_bytes());
+                    if let Ok(value) = HeaderValue::from_bytes(&value) {
+                        headers.insert(USER_AGENT, value);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl HttpTransport for HyperTransport {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
+        self.send_inner(request)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `METHOD scheme://authority/path` (no query) for messages and logs.
+fn describe<B>(request: &http::Request<B>) -> String {
+    let uri = request.uri();
+    format!(
+        "{} {}://{}{}",
+        request.method(),
+        uri.scheme_str().unwrap_or("?"),
+        uri.authority().map(|a| a.as_str()).unwrap_or("?"),
+        uri.path()
+    )
+}
+
+/// Only absolute `https://` URIs, or `http://` to a loopback host.
+fn check_target(uri: &http::Uri) -> Result<(), TransportError> {
+    let host = uri.host();
+    match (uri.scheme_str(), host) {
+        (Some("https"), Some(_)) => Ok(()),
+        (Some("http"), Some(host)) if is_loopback_host(host) => Ok(()),
+        (Some("http"), Some(host)) => Err(TransportError::msg(
+            TransportErrorKind::Other,
+            format!("refusing plain http to the non-loopback host {host}: use https"),
+        )),
+        _ => Err(TransportError::msg(
+            TransportErrorKind::Other,
+            format!("the request URI {uri} is not an absolute https URL"),
+        )),
+    }
+}
+
+/// `localhost`, an IPv4 address in 127.0.0.0/8, or `::1` (brackets allowed).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Reads the whole body, stopping as soon as it would exceed `cap` bytes.
+async fn read_body(
+    mut body: Incoming,
+    headers: &http::HeaderMap,
+    cap: usize,
+    target: &str,
+) -> Result<Bytes, TransportError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(declared) = declared {
+        if declared > cap as u64 {
+            return Err(too_large(
+                cap,
+                format!("Content-Length is {declared} bytes"),
+            ));
+        }
+    }
+    let mut buf = BytesMut::with_capacity(declared.map_or(0, |d| d as usize).min(cap));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| map_error(e, target))?;
+        if let Ok(data) = frame.into_data() {
+            if data.len() > cap - buf.len() {
+                return Err(too_large(
+                    cap,
+                    format!("more than {cap} bytes received, reading stopped"),
+                ));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+fn too_large(cap: usize, detail: String) -> TransportError {
+    TransportError::msg(
+        TransportErrorKind::BodyTooLarge,
+        format!("the cap is {cap} bytes; {detail}"),
+    )
+}
+
+/// Wraps `error` in a [`TransportError`] of the kind found in its source chain.
+fn map_error(
+    error: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    target: &str,
+) -> TransportError {
+    let error = error.into();
+    let kind = classify(&*error);
+    TransportError::new(kind, error).with_context(target.to_owned())
+}
+
+/// Decides the [`TransportErrorKind`] of an error from hyper, hyper-util,
+/// h2, rustls or the OS by walking its source chain.
+///
+/// A timeout anywhere wins; then a failure while connecting (refused, DNS,
+/// TLS handshake); then a connection broken mid-flight; anything else is
+/// `Other`.
+pub(crate) fn classify(error: &(dyn StdError + 'static)) -> TransportErrorKind {
+    let mut connect = false;
+    let mut broken = false;
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(e) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
+            connect |= e.is_connect();
+        } else if let Some(e) = e.downcast_ref::<hyper::Error>() {
+            if e.is_timeout() {
+                return TransportErrorKind::Timeout;
+            }
+            broken |= e.is_incomplete_message()
+                || e.is_canceled()
+                || e.is_closed()
+                || e.is_body_write_aborted();
+        } else if let Some(e) = e.downcast_ref::<h2::Error>() {
+            broken |= e.is_io() || e.is_reset() || e.is_go_away();
+        } else if let Some(e) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            match e.kind() {
+                K::TimedOut => return TransportErrorKind::Timeout,
+                K::ConnectionRefused | K::AddrNotAvailable | K::HostUnreachable => connect = true,
+                K::ConnectionReset
+                | K::ConnectionAborted
+                | K::BrokenPipe
+                | K::UnexpectedEof
+                | K::NotConnected => broken = true,
+                _ => {}
+            }
+        }
+        current = e.source();
+    }
+    if connect {
+        TransportErrorKind::Connect
+    } else if broken {
+        TransportErrorKind::Io
+    } else {
+        TransportErrorKind::Other
+    }
+}
+
+/// Which protocols to offer by ALPN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alpn {
+    Http1,
+    Http2,
+    All,
+}
+
+/// Settings for a [`HyperTransport`].
+///
+/// | setting | default |
+/// |---|---|
+/// | [`connect_timeout`](Self::connect_timeout) | 10 s ([`DEFAULT_CONNECT_TIMEOUT`]) |
+/// | [`request_timeout`](Self::request_timeout) | 30 s ([`DEFAULT_REQUEST_TIMEOUT`]) |
+/// | [`max_body_bytes`](Self::max_body_bytes) | 4 MiB ([`DEFAULT_MAX_BODY_BYTES`]) |
+/// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s ([`DEFAULT_POOL_IDLE_TIMEOUT`]) |
+/// | [`pool_max_idle_per_host`](Self::pool_max_idle_per_host) | unlimited |
+/// | [`built_in_roots`](Self::built_in_roots) | on (per the `webpki-roots` / `native-roots` features) |
+///
+/// Certificate problems (bad PEM, unreadable file, no roots at all) are
+/// reported by [`build`](Self::build) as a [`BuildError`].
+#[derive(Clone)]
+pub struct HyperTransportBuilder {
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+    pool_idle_timeout: Option<Duration>,
+    pool_max_idle_per_host: usize,
+    built_in_roots: bool,
+    extra_roots: Vec<RootSource>,
+    tls_config: Option<rustls::ClientConfig>,
+    user_agent_token: Option<HeaderValue>,
+}
+
+impl fmt::Debug for HyperTransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransportBuilder")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("built_in_roots", &self.built_in_roots)
+            .field("extra_roots", &self.extra_roots)
+            .field("custom_tls_config", &self.tls_config.is_some())
+            .finish()
+    }
+}
+
+impl Default for HyperTransportBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HyperTransportBuilder {
+    /// A builder with every default (see the table above).
+    pub fn new() -> Self {
+        Self {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
+            pool_max_idle_per_host: usize::MAX,
+            built_in_roots: true,
+            extra_roots: Vec::new(),
+            tls_config: None,
+            user_agent_token: None,
+        }
+    }
+
+    /// Limit for opening a TCP connection (per address tried). A connect
+    /// that takes longer fails with [`TransportErrorKind::Timeout`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Limit for one whole request: connecting, the TLS handshake, sending,
+    /// and reading the complete response body. Past it the request is
+    /// abandoned with [`TransportErrorKind::Timeout`].
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted, in bytes. A larger body (by its
+    /// `Content-Length`, or once more bytes than this have arrived) is
+    /// abandoned unread with [`TransportErrorKind::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// How long an idle connection stays in the pool; `None` keeps it until
+    /// the server closes it.
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Most idle connections kept per host; `0` disables reuse.
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Whether to trust the built-in roots (Mozilla's list with the
+    /// `webpki-roots` feature, the OS store with `native-roots`). Turn off
+    /// to trust only the roots added with the `add_root_*` methods.
+    pub fn built_in_roots(mut self, enabled: bool) -> Self {
+        self.built_in_roots = enabled;
+        self
+    }
+
+    /// Also trusts every `CERTIFICATE` in `pem` (for a corporate proxy or a
+    /// local emulator). Other PEM blocks are ignored. Parsed by
+    /// [`build`](Self::build), which fails with [`BuildError::InvalidPem`] or
+    /// [`BuildError::NoCertificatesInPem`].
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
+        self.extra_roots.push(RootSource::Pem(pem.to_vec()));
+        self
+    }
+
+    /// Also trusts every `CERTIFICATE` in the PEM file at `path`, read by
+    /// [`build`](Self::build) (which fails with [`BuildError::ReadCaFile`] if
+    /// it cannot be read).
+    pub fn add_root_certificates_pem_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_roots.push(RootSource::PemFile(path.into()));
+        self
+    }
+
+    /// Also trusts one DER-encoded certificate.
+    pub fn add_root_certificate_der(mut self, der: CertificateDer<'static>) -> Self {
+        self.extra_roots.push(RootSource::Der(der));
+        self
+    }
+
+    /// Uses `config` for TLS instead of the one built from roots and features
+    /// (an escape hatch: client certificates, pinning, a custom verifier...).
+    ///
+    /// Its `alpn_protocols` decide the HTTP versions: empty (the usual case)
+    /// offers HTTP/2 and HTTP/1.1; `["http/1.1"]` or `["h2"]` restrict to
+    /// that version. Cannot be combined with extra root certificates
+    /// ([`BuildError::RootsWithCustomTlsConfig`]).
+    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
+        self.tls_config = Some(config);
+        self
+    }
+
+    /// Adds a product token (such as `my-app/1.2`) to the `User-Agent`
+    /// header after `smileid-hyper/<version>`. Ignored if not a valid header
+    /// value.
+    pub fn user_agent_token(mut self, token: &str) -> Self {
+        self.user_agent_token = HeaderValue::from_str(token).ok();
+        self
+    }
+
+    /// Builds the transport, loading root certificates now.
+    pub fn build(self) -> Result<HyperTransport, BuildError> {
+        let (mut config, alpn) = match self.tls_config {
+            Some(mut config) => {
+                if !self.extra_roots.is_empty() {
+                    return Err(BuildError::RootsWithCustomTlsConfig);
+                }
+                let h1 = config.alpn_protocols.iter().any(|p| p == b"http/1.1");
+                let h2 = config.alpn_protocols.iter().any(|p| p == b"h2");
+                let alpn = match (h1, h2) {
+                    (true, false) => Alpn::Http1,
+                    (false, true) => Alpn::Http2,
+                    _ => Alpn::All,
+                };
+                // The connector builder sets ALPN itself (and insists on an
+                // empty list).
+                config.alpn_protocols.clear();
+                (config, alpn)
+            }
+            None => {
+                let extra = tls::load_extra_roots(&self.extra_roots)?;
+                let roots = tls::root_store(self.built_in_roots, extra)?;
+                (tls::client_config(roots)?, Alpn::All)
+            }
+        };
+        config.alpn_protocols.clear();
+
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+
+        let schemes = HttpsConnectorBuilder::new()
+            .with_tls_config(config)
+            .https_or_http();
+        let connector = match alpn {
+            Alpn::Http1 => schemes.enable_http1().wrap_connector(http),
+            Alpn::Http2 => schemes.enable_http2().wrap_connector(http),
+            Alpn::All => schemes.enable_all_versions().wrap_connector(http),
+        };
+
+        let mut builder = LegacyClient::builder(TokioExecutor::new());
+        builder
+            .pool_timer(hyper_util::rt::TokioTimer::new())
+            .timer(hyper_util::rt::TokioTimer::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .http2_only(alpn == Alpn::Http2);
+        let client = builder.build(connector);
+
+        let user_agent_token = match self.user_agent_token {
+            Some(extra) => {
+                let mut value = USER_AGENT_TOKEN.as_bytes().to_vec();
+                value.push(b' ');
+                value.extend_from_slice(extra.as_bytes());
+                HeaderValue::from_bytes(&value)
+                    .unwrap_or_else(|_| HeaderValue::from_static(USER_AGENT_TOKEN))
+            }
+            None => HeaderValue::from_static(USER_AGENT_TOKEN),
+        };
+
+        Ok(HyperTransport {
+            client,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            max_body_bytes: self.max_body_bytes,
+            user_agent_token,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "[::2]",
+            "128.0.0.1",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn target_checks() {
+        let ok = [
+            "https://api.smileidentity.com/v1/job_status",
+            "http://127.0.0.1:8080/v1",
+            "http://localhost/v1",
+        ];
+        for uri in ok {
+            assert!(check_target(&uri.parse().unwrap()).is_ok(), "{uri}");
+        }
+        for uri in [
+            "http://api.smileidentity.com/v1/job_status",
+            "/v1/job_status",
+            "ftp://localhost/x",
+        ] {
+            let err = check_target(&uri.parse().unwrap()).unwrap_err();
+            assert_eq!(err.kind(), TransportErrorKind::Other, "{uri}");
+        }
+    }
+
+    #[test]
+    fn io_error_kinds_are_classified() {
+        use std::io::{Error, ErrorKind};
+        let cases = [
+            (ErrorKind::TimedOut, TransportErrorKind::Timeout),
+            (ErrorKind::ConnectionRefused, TransportErrorKind::Connect),
+            (ErrorKind::ConnectionReset, TransportErrorKind::Io),
+            (ErrorKind::UnexpectedEof, TransportErrorKind::Io),
+            (ErrorKind::BrokenPipe, TransportErrorKind::Io),
+            (ErrorKind::InvalidData, TransportErrorKind::Other),
+        ];
+        for (io, expected) in cases {
+            let error = Error::new(io, "x");
+            assert_eq!(classify(&error), expected, "{io:?}");
+            // Also when wrapped in another error's source chain.
+            let wrapped = TransportError::new(TransportErrorKind::Other, error);
+            assert_eq!(classify(&wrapped), expected, "wrapped {io:?}");
+        }
+    }
+
+    fn bare_transport() -> HyperTransportBuilder {
+        let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+            tls::crypto_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+        HyperTransport::builder().tls_config(config)
+    }
+
+    #[test]
+    fn user_agent_is_added_or_extended() {
+        let transport = bare_transport().build().unwrap();
+        let mut headers = http::HeaderMap::new();
+        transport.add_user_agent(&mut headers);
+        assert_eq!(headers[USER_AGENT], USER_AGENT_TOKEN);
+
+        headers.insert(USER_AGENT, HeaderValue::from_static("smileid-core/0.1.0"));
+        transport.add_user_agent(&mut headers);
+        assert_eq!(
+            headers[USER_AGENT],
+            format!("smileid-core/0.1.0 {USER_AGENT_TOKEN}").as_str()
+        );
+        // Not added twice.
+        transport.add_user_agent(&mut headers);
+        assert_eq!(
+            headers[USER_AGENT],
+            format!("smileid-core/0.1.0 {USER_AGENT_TOKEN}").as_str()
+        );
+
+        let transport = bare_transport()
+            .user_agent_token("my-app/2")
+            .build()
+            .unwrap();
+        let mut headers = http::HeaderMap::new();
+        transport.add_user_agent(&mut headers);
+        assert_eq!(
+            headers[USER_AGENT],
+            format!("{USER_AGENT_TOKEN} my-app/2").as_str()
+        );
+    }
+
+    #[test]
+    fn invalid_der_root_is_a_build_error() {
+        let transport = HyperTransport::builder()
+            .built_in_roots(false)
+            .add_root_certificate_der(CertificateDer::from(Vec::new()))
+            .build();
+        assert!(matches!(
+            transport,
+            Err(BuildError::InvalidRootCertificate { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn custom_tls_config_with_alpn_does_not_panic() {
+        for alpn in [
+            vec![],
+            vec![b"h2".to_vec()],
+            vec![b"http/1.1".to_vec()],
+            vec![b"x".to_vec()],
+        ] {
+            let mut builder = bare_transport();
+            if let Some(config) = builder.tls_config.as_mut() {
+                config.alpn_protocols = alpn;
+            }
+            assert!(builder.build().is_ok());
+        }
+    }
+
+    #[test]
+    fn custom_tls_config_refuses_extra_roots() {
+        let result = bare_transport()
+            .add_root_certificates_pem(b"-----BEGIN CERTIFICATE-----\n")
+            .build();
+        assert!(matches!(result, Err(BuildError::RootsWithCustomTlsConfig)));
+    }
+
+    #[test]
+    fn no_roots_at_all_is_a_build_error() {
+        let result = HyperTransport::builder().built_in_roots(false).build();
+        assert!(matches!(result, Err(BuildError::NoRootCertificates)));
+    }
+
+    #[test]
+    fn bad_pem_is_a_build_error() {
+        let result = HyperTransport::builder()
+            .add_root_certificates_pem(b"-----BEGIN CERTIFICATE-----\nnot base64!!\n")
+            .build();
+        assert!(
+            matches!(result, Err(BuildError::InvalidPem { .. })),
+            "{result:?}"
+        );
+        let result = HyperTransport::builder()
+            .add_root_certificates_pem(b"just some text")
+            .build();
+        assert!(
+            matches!(result, Err(BuildError::NoCertificatesInPem { .. })),
+            "{result:?}"
+        );
+        let result = HyperTransport::builder()
+            .add_root_certificates_pem_file("/nonexistent/smileid-ca.pem")
+            .build();
+        assert!(
+            matches!(result, Err(BuildError::ReadCaFile { .. })),
+            "{result:?}"
+        );
+    }
+}
