@@ -195,9 +195,17 @@ fn locate<T: DeserializeOwned>(bytes: &[u8], e: &serde_json::Error) -> DecodeErr
                 seg: &Seg::Root,
             }) {
                 Err(pe) => DecodeError::from_json(e, pe.path.unwrap_or_default(), Some(pe.message)),
-                Ok(_) => DecodeError::from_json(e, String::new(), None),
+                // Re-reading succeeded: the problem was something a `Value`
+                // does not keep (a key given twice). Scan to the position.
+                Ok(_) => {
+                    let path = syntax_path(bytes, e.line(), e.column());
+                    DecodeError::from_json(e, path, None)
+                }
             },
-            Err(_) => DecodeError::from_json(e, String::new(), None),
+            Err(_) => {
+                let path = syntax_path(bytes, e.line(), e.column());
+                DecodeError::from_json(e, path, None)
+            }
         },
         _ => {
             let path = syntax_path(bytes, e.line(), e.column());
@@ -227,7 +235,7 @@ fn push_key(out: &mut String, key: &str) {
         if !out.is_empty() {
             out.push('.');
         }
-        out.push_str(key);
+        out.push_str(&clip(key, MAX_KEY));
     } else {
         let clipped = clip(key, MAX_KEY);
         out.push('[');

@@ -90,14 +90,14 @@ impl<'de> Deserialize<'de> for ApiErrorBody {
                             body.error = map.next_value()?;
                         }
                         _ => {
-                            let value: Value = map.next_value()?;
-                            let key = key.into_owned();
-                            if body.extra.contains_key(&key) {
+                            if body.extra.contains_key(&*key) {
                                 return Err(de::Error::custom(format_args!(
                                     "duplicate field `{}`",
                                     crate::scalar::clip(&key, 64)
                                 )));
                             }
+                            let value: Value = map.next_value()?;
+                            let key = key.into_owned();
                             body.extra.insert(key, value);
                         }
                     }

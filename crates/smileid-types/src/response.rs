@@ -174,14 +174,14 @@ impl<'de> Deserialize<'de> for ImageLinks {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ImageLinks, A::Error> {
                 let mut m = BTreeMap::new();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    let value: String = map.next_value()?;
-                    let key = key.into_owned();
-                    if m.contains_key(&key) {
+                    if m.contains_key(&*key) {
                         return Err(de::Error::custom(format_args!(
                             "duplicate field `{}`",
                             crate::scalar::clip(&key, 64)
                         )));
                     }
+                    let value: String = map.next_value()?;
+                    let key = key.into_owned();
                     m.insert(key, value);
                 }
                 Ok(ImageLinks(m))
@@ -391,14 +391,14 @@ impl<'de> Visitor<'de> for ResponseVisitor {
                     kyb_receipt = Some(map.next_value()?);
                 }
                 _ => {
-                    let value: Value = map.next_value()?;
-                    let key = key.into_owned();
-                    if extra.contains_key(&key) {
+                    if extra.contains_key(&*key) {
                         return Err(de::Error::custom(format_args!(
                             "duplicate field `{}`",
                             crate::scalar::clip(&key, 64)
                         )));
                     }
+                    let value: Value = map.next_value()?;
+                    let key = key.into_owned();
                     extra.insert(key, value);
                 }
             }

@@ -86,14 +86,14 @@ macro_rules! job_result {
                         }
                     )*
                     _ => {
-                        let value: Value = map.next_value()?;
-                        let key = key.into_owned();
-                        if self.extra.contains_key(&key) {
+                        if self.extra.contains_key(&*key) {
                             return Err(de::Error::custom(format_args!(
                                 "duplicate field `{}`",
                                 crate::scalar::clip(&key, 64)
                             )));
                         }
+                        let value: Value = map.next_value()?;
+                        let key = key.into_owned();
                         self.extra.insert(key, value);
                     }
                 }
@@ -406,14 +406,14 @@ impl<'de> Visitor<'de> for PartnerParamsVisitor {
                     p.job_type = map.next_value()?;
                 }
                 _ => {
-                    let value: Value = map.next_value()?;
-                    let key = key.into_owned();
-                    if p.extra.contains_key(&key) {
+                    if p.extra.contains_key(&*key) {
                         return Err(de::Error::custom(format_args!(
                             "duplicate field `{}`",
                             crate::scalar::clip(&key, 64)
                         )));
                     }
+                    let value: Value = map.next_value()?;
+                    let key = key.into_owned();
                     p.extra.insert(key, value);
                 }
             }
