@@ -72,6 +72,19 @@ pub enum BuildError {
     #[error("invalid TLS configuration")]
     Tls(#[source] rustls::Error),
 
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) was called
+    /// without [`credentials`](crate::ClientBuilder::credentials).
+    #[error("no credentials: call credentials(partner_id, api_key) on the builder")]
+    MissingCredentials,
+
+    /// smileid-core refused the client settings: empty credentials
+    /// ([`Error::InvalidConfig`](smileid_core::Error::InvalidConfig)) or a
+    /// refused base URL such as plain `http` to a non-loopback host
+    /// ([`Error::InvalidBaseUrl`](smileid_core::Error::InvalidBaseUrl)).
+    /// `Display` and `source` are the core error's.
+    #[error(transparent)]
+    Core(#[from] smileid_core::Error),
+
     /// A required environment variable is not set (or is empty).
     #[error("environment variable {name} is not set")]
     MissingEnv {
@@ -90,6 +103,32 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+impl BuildError {
+    /// A one-line suggestion of what to do, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::MissingEnv { .. } => Some(
+                "set SMILE_PARTNER_ID and SMILE_API_KEY (and optionally SMILE_ENV=sandbox|production, \
+                 SMILE_BASE_URL, SMILE_CA_CERT)",
+            ),
+            Self::InvalidEnv { .. } => Some(
+                "SMILE_ENV must be `sandbox` or `production`; use SMILE_BASE_URL for any other server",
+            ),
+            Self::InvalidPem { .. } | Self::NoCertificatesInPem { .. } => {
+                Some("give a PEM file of CA certificates (-----BEGIN CERTIFICATE----- blocks)")
+            }
+            Self::ReadCaFile { .. } => {
+                Some("check the path of the CA certificate file (SMILE_CA_CERT)")
+            }
+            Self::NoRootCertificates => Some(
+                "enable the `webpki-roots` or `native-roots` feature of smileid-hyper, or add root certificates",
+            ),
+            Self::Core(e) => e.hint(),
+            _ => None,
+        }
+    }
 }
 
 fn origin_suffix(origin: &Option<PathBuf>) -> String {

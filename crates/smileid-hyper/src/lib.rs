@@ -1,10 +1,15 @@
 #![doc = include_str!("../README.md")]
 
+mod client;
 mod error;
 mod timer;
 mod tls;
 mod transport;
 
+pub use client::{
+    Client, ClientBuilder, CoreClient, ENV_API_KEY, ENV_BASE_URL, ENV_CA_CERT, ENV_ENVIRONMENT,
+    ENV_PARTNER_ID,
+};
 pub use error::BuildError;
 pub use timer::TokioTimer;
 pub use tls::CRYPTO_PROVIDER;
@@ -13,8 +18,23 @@ pub use transport::{
     DEFAULT_REQUEST_TIMEOUT, HyperTransport, HyperTransportBuilder,
 };
 
-/// rustls, re-exported for [`HyperTransportBuilder::tls_config`].
+// smileid-core's API, so that depending on smileid-hyper alone suffices.
+/// rustls, for [`HyperTransportBuilder::tls_config`].
 pub use rustls;
-/// The `CertificateDer` type of [`HyperTransportBuilder::add_root_certificate_der`].
+/// The certificate type of [`HyperTransportBuilder::add_root_certificate_der`].
 pub use rustls_pki_types::CertificateDer;
-pub use smileid_core::transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
+/// smileid-core itself (the generic client, request building and parsing).
+pub use smileid_core;
+pub use smileid_core::{
+    BaseUrl, BaseUrlError, BaseUrlProblem, CallbackError, CallbackPolicy, CallbackVerifier,
+    ConfigError, CustomUrl, DEFAULT_MAX_CALLBACK_BYTES, Environment, Error, ErrorKind,
+    HttpTransport, InputProblem, InvalidInput, JobStatus, JobStatusQuery, MAX_ID_LEN,
+    PRODUCTION_BASE_URL, PollEvent, PollOutcome, RetryPolicy, SANDBOX_BASE_URL, SignatureFailure,
+    Timer, TransportError, TransportErrorKind, VerifiedCallback, WaitPolicy, verify_callback,
+};
+pub use smileid_core::{callback, environment, retry, wait};
+/// Signing and verification; [`ApiKey`] and [`Signer`] are re-exported at the root.
+pub use smileid_sign as sign;
+pub use smileid_sign::{ApiKey, Signer};
+/// The wire types (job status responses, results, result codes, actions).
+pub use smileid_types as types;
