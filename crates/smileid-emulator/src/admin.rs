@@ -129,6 +129,10 @@ pub(crate) async fn handle(state: &Arc<State>, req: Request<Incoming>) -> Reply 
                 Err(e) => from_emulator_error(&e),
             },
             Ok(OneOrMany::Many(specs)) => {
+                // All or nothing: check every job before adding any.
+                if let Some(e) = specs.iter().find_map(|s| State::validate_job(s).err()) {
+                    return from_emulator_error(&e);
+                }
                 let mut infos = Vec::with_capacity(specs.len());
                 for spec in specs {
                     match state.add_job(spec) {

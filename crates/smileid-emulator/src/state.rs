@@ -390,7 +390,8 @@ impl State {
         }
     }
 
-    fn build_job(&self, spec: JobSpec) -> Result<Job, EmulatorError> {
+    /// Checks a spec without adding it.
+    pub fn validate_job(spec: &JobSpec) -> Result<(), EmulatorError> {
         let invalid = |reason: String| EmulatorError::InvalidJob {
             user_id: spec.user_id.clone(),
             job_id: spec.job_id.clone(),
@@ -402,9 +403,22 @@ impl State {
         if spec.job_id.is_empty() {
             return Err(invalid("job_id is empty".into()));
         }
+        if spec.result.as_ref().is_some_and(|r| !r.is_object()) {
+            return Err(invalid("result must be a JSON object".into()));
+        }
         if let Some(url) = &spec.callback_url {
             check_callback_url(url).map_err(invalid)?;
         }
+        Ok(())
+    }
+
+    fn build_job(&self, spec: JobSpec) -> Result<Job, EmulatorError> {
+        Self::validate_job(&spec)?;
+        let invalid = |reason: String| EmulatorError::InvalidJob {
+            user_id: spec.user_id.clone(),
+            job_id: spec.job_id.clone(),
+            reason,
+        };
         let n = self.next_smile_job_id.fetch_add(1, Ordering::AcqRel);
         let smile_job_id = format!("{n:010}");
         let (job_type, result) = match &spec.result {

@@ -179,3 +179,78 @@ pub fn assert_signed(emu: &EmulatorHandle, body: &Value) {
         "response signature does not verify"
     );
 }
+
+/// A callback receiver: answers each POST with the next status of `script`
+/// (then 200), and keeps every body it received.
+pub struct Receiver {
+    pub url: String,
+    pub bodies: Arc<std::sync::Mutex<Vec<Bytes>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Receiver {
+    pub async fn start(script: Vec<u16>) -> Self {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("receiver binds");
+        let addr = listener.local_addr().expect("receiver addr");
+        let bodies: Arc<Mutex<Vec<Bytes>>> = Arc::default();
+        let script = Arc::new(script);
+        let calls = Arc::new(AtomicUsize::new(0));
+        let task_bodies = Arc::clone(&bodies);
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let bodies = Arc::clone(&task_bodies);
+                let script = Arc::clone(&script);
+                let calls = Arc::clone(&calls);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        move |req: http::Request<hyper::body::Incoming>| {
+                            let bodies = Arc::clone(&bodies);
+                            let script = Arc::clone(&script);
+                            let calls = Arc::clone(&calls);
+                            async move {
+                                let body = req.into_body().collect().await?.to_bytes();
+                                bodies.lock().unwrap_or_else(|e| e.into_inner()).push(body);
+                                let n = calls.fetch_add(1, Ordering::SeqCst);
+                                let status = script.get(n).copied().unwrap_or(200);
+                                let mut resp =
+                                    http::Response::new(Full::new(Bytes::from_static(b"ok")));
+                                *resp.status_mut() =
+                                    StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                                Ok::<_, hyper::Error>(resp)
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self {
+            url: format!("http://{addr}/callback"),
+            bodies,
+            task,
+        }
+    }
+
+    pub fn bodies(&self) -> Vec<Bytes> {
+        self.bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
