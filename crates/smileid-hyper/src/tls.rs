@@ -157,3 +157,49 @@ pub(crate) fn client_config(roots: RootCertStore) -> Result<rustls::ClientConfig
         .with_no_client_auth();
     Ok(config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_wins_when_enabled() {
+        if cfg!(feature = "ring") {
+            assert_eq!(CRYPTO_PROVIDER, "ring");
+        } else {
+            assert_eq!(CRYPTO_PROVIDER, "aws-lc-rs");
+        }
+        assert!(!crypto_provider().cipher_suites.is_empty());
+    }
+
+    #[test]
+    fn building_never_installs_a_process_default_provider() {
+        // With both providers enabled (`--all-features`), rustls cannot pick
+        // a default by itself; building must not need one, nor set one.
+        let config = client_config(RootCertStore::empty()).unwrap();
+        assert!(config.alpn_protocols.is_empty());
+        let transport = crate::HyperTransport::builder().tls_config(config).build();
+        assert!(transport.is_ok());
+        assert!(CryptoProvider::get_default().is_none());
+    }
+
+    #[test]
+    fn pem_parsing_skips_other_blocks_and_reports_errors() {
+        let key_only = b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+        assert!(matches!(
+            parse_pem_certificates(key_only, None),
+            Err(BuildError::NoCertificatesInPem { origin: None })
+        ));
+        let truncated = b"-----BEGIN CERTIFICATE-----\nAAAA\n";
+        assert!(matches!(
+            parse_pem_certificates(truncated, None),
+            Err(BuildError::InvalidPem { .. })
+        ));
+        let two = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n\
+                    -----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n\
+                    -----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n";
+        let certs = parse_pem_certificates(two, None).unwrap();
+        assert_eq!(certs.len(), 2);
+        assert_eq!(certs[1].as_ref(), &[0u8, 1, 2]);
+    }
+}
