@@ -1,0 +1,268 @@
+//! The command line, as clap parses it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_CODES_HELP;
+
+/// `smileid`: Smile ID job status, signatures and callbacks from a terminal.
+#[derive(Debug, Parser)]
+#[command(
+    name = "smileid",
+    version,
+    about = "Smile ID job status, signatures and callbacks from a terminal",
+    long_about = "Smile ID job status, signatures and callbacks from a terminal.\n\n\
+                  Every response is verified with the partner's API key before it is shown. \
+                  Try it without an account: `smileid job-status --emulator --user-id demo-user \
+                  --job-id demo-approved`.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask Smile ID for the status of a job (and optionally wait for it).
+    #[command(after_help = EXIT_CODES_HELP)]
+    JobStatus(JobStatusArgs),
+    /// Print a fresh request signature as one JSON line.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Sign(SignArgs),
+    /// Check a signature over a timestamp.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Verify(VerifyArgs),
+    /// Verify and decode a callback body Smile ID posted (from a file or stdin).
+    #[command(after_help = EXIT_CODES_HELP)]
+    VerifyCallback(VerifyCallbackArgs),
+    /// Run a local Smile ID server (the emulator) in the foreground.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Emulator(EmulatorArgs),
+}
+
+/// The partner's credentials.
+#[derive(Debug, Clone, Args)]
+pub struct CredentialArgs {
+    /// The partner id.
+    #[arg(long, env = "SMILE_PARTNER_ID", value_name = "ID")]
+    pub partner_id: Option<String>,
+    /// The API key (never printed; prefer the environment variable, which
+    /// keeps it out of the shell history and the process list).
+    #[arg(
+        long,
+        env = "SMILE_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+}
+
+/// Which Smile ID environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvName {
+    /// `https://testapi.smileidentity.com/v1`.
+    #[value(alias = "test")]
+    Sandbox,
+    /// `https://api.smileidentity.com/v1`.
+    #[value(alias = "prod", alias = "live")]
+    Production,
+}
+
+/// Where requests go, and whom to trust.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// The Smile ID environment.
+    #[arg(
+        long = "env",
+        env = "SMILE_ENV",
+        value_enum,
+        default_value = "sandbox",
+        value_name = "ENV"
+    )]
+    pub env: EnvName,
+    /// A custom base URL (a proxy, an emulator), overriding --env. Must be
+    /// https, except for a loopback host (127.0.0.1, [::1], localhost).
+    #[arg(long, env = "SMILE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// A PEM file of extra trusted root certificates (a proxy's or an
+    /// emulator's CA).
+    #[arg(long, env = "SMILE_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Retries of a failed attempt (connection errors, timeouts, 429, 5xx).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub retries: u32,
+}
+
+/// `smileid job-status`.
+#[derive(Debug, Clone, Args)]
+pub struct JobStatusArgs {
+    /// The partner's user id of the job.
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: String,
+    /// The partner's job id (not Smile ID's SmileJobID).
+    #[arg(long, value_name = "JOB_ID")]
+    pub job_id: String,
+    /// Also ask for every earlier result of this user.
+    #[arg(long)]
+    pub history: bool,
+    /// Also ask for signed, expiring image links.
+    #[arg(long)]
+    pub images: bool,
+    /// Print the verified response as pretty JSON (every field kept).
+    #[arg(long)]
+    pub json: bool,
+    /// Poll until the job is complete.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this many seconds.
+    #[arg(long, requires = "wait", value_name = "SECS", value_parser = parse_timeout, default_value = "120")]
+    pub timeout: Duration,
+    /// With --wait: poll every SECS seconds (default: 2 s three times, then 4 s).
+    #[arg(long, requires = "wait", value_name = "SECS", value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// Query a demo emulator started in this process (TLS, demo jobs of user
+    /// `demo-user`); no account or network needed. The credential and
+    /// connection options are then ignored.
+    #[arg(long)]
+    pub emulator: bool,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Where requests go.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `smileid sign`.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    /// Sign this timestamp verbatim instead of the current time.
+    #[arg(long, value_name = "TS")]
+    pub timestamp: Option<String>,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+/// `smileid verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// The signed timestamp, exactly as received.
+    #[arg(long, value_name = "TS")]
+    pub timestamp: String,
+    /// The signature to check (base64).
+    #[arg(long, value_name = "SIG")]
+    pub signature: String,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+/// `smileid verify-callback`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyCallbackArgs {
+    /// The file holding the callback body; standard input when absent or `-`.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The greatest accepted age of the callback's timestamp, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "300", value_parser = parse_seconds)]
+    pub max_age: Duration,
+    /// How far in the future the callback's timestamp may be, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
+    pub max_future: Duration,
+    /// Print the verified callback as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+/// `smileid emulator`.
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on (port 0: a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// The partner id the emulator accepts (default 001). Environment
+    /// variables are not read here, so a real key is never picked up.
+    #[arg(long, value_name = "ID")]
+    pub partner_id: Option<String>,
+    /// The API key the emulator accepts (default emulator-api-key). It is the
+    /// emulator's own key, so it is printed at start.
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// Serve HTTPS with a CA made at start (see --ca-cert-out).
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: write the CA certificate (PEM) to FILE for clients to
+    /// trust (without it, the PEM is printed).
+    #[arg(long, requires = "tls", value_name = "FILE")]
+    pub ca_cert_out: Option<PathBuf>,
+    /// A seed file (JSON: jobs and faults); may be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Vec<PathBuf>,
+    /// Start without the built-in demo jobs.
+    #[arg(long)]
+    pub no_demo_jobs: bool,
+}
+
+/// Reads a non-negative number of seconds, such as `120` or `0.5`.
+pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(format!("`{text}` is not a non-negative number of seconds"));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{text}` seconds is too long"))
+}
+
+/// A wait deadline: more than zero seconds.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let d = parse_seconds(text)?;
+    if d.is_zero() {
+        return Err("the timeout must be more than 0 seconds".to_owned());
+    }
+    Ok(d)
+}
+
+/// A poll interval: at least 0.1 s, so that a server is never hammered.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let d = parse_seconds(text)?;
+    if d < Duration::from_millis(100) {
+        return Err("the interval must be at least 0.1 seconds".to_owned());
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds() {
+        assert_eq!(parse_seconds("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("1e30").is_err());
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_interval("0.01").is_err());
+        assert_eq!(parse_interval("0.1"), Ok(Duration::from_millis(100)));
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod emulator;
+pub mod job_status;
+pub mod sign;

@@ -1,0 +1,202 @@
+//! Exit codes, and the one-line error messages that go with them.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io::Write;
+
+use smileid_hyper::{BuildError, Error};
+
+use crate::style;
+
+/// Success.
+pub const SUCCESS: u8 = 0;
+/// A signature or callback verification failed.
+pub const VERIFICATION_FAILED: u8 = 1;
+/// A usage or configuration error (clap's own usage errors exit 2 too).
+pub const USAGE: u8 = 2;
+/// Smile ID answered with an error.
+pub const API_ERROR: u8 = 3;
+/// No response: connection, TLS, timeout, or a body that was too large.
+pub const TRANSPORT: u8 = 4;
+/// A response not signed by Smile ID, or one that could not be decoded.
+pub const UNTRUSTED_RESPONSE: u8 = 5;
+/// `--wait` reached its timeout before the job completed.
+pub const WAIT_TIMED_OUT: u8 = 6;
+
+/// The exit code table, shown after every `--help`.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (job-status: the query succeeded, whatever the job's outcome)
+  1  signature or callback verification failed
+  2  usage or configuration error
+  3  Smile ID answered with an error (such as 2205 not authorized)
+  4  transport failure (connect, TLS, timeout, body too large)
+  5  the response was not signed by Smile ID or could not be decoded
+  6  --wait timed out before the job completed";
+
+/// Why a command failed: the exit code, a one-line message and perhaps a
+/// hint. Never holds the API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The exit code.
+    pub code: u8,
+    /// The message, without the `error: ` prefix.
+    pub message: String,
+    /// A suggestion of what to do, if any.
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    /// A failure with `code` and `message`.
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A usage or configuration failure (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(USAGE, message)
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Writes `error: message` and `hint: ...` lines to `out` (stderr).
+    pub fn report(&self, out: &mut dyn Write) {
+        let _ = writeln!(
+            out,
+            "{}error:{} {}",
+            style::ERROR.render(),
+            style::ERROR.render_reset(),
+            style::clean(&self.message)
+        );
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(
+                out,
+                "{}hint:{} {}",
+                style::HINT.render(),
+                style::HINT.render_reset(),
+                style::clean(hint)
+            );
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The message of `error` followed by each of its sources, joined by `: `
+/// (a source repeating the text already shown is skipped).
+pub fn chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let part = e.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = e.source();
+    }
+    text
+}
+
+/// The failure for a client error: its exit code, one line naming Smile
+/// ID's code and message, and a hint.
+pub fn from_client_error(error: &Error) -> Failure {
+    let message = match error {
+        Error::Api {
+            status,
+            code,
+            message,
+            body_snippet,
+            ..
+        } if !status.is_redirection() => {
+            let mut text = String::from("Smile ID error");
+            if let Some(code) = code {
+                text.push(' ');
+                text.push_str(code);
+            }
+            match message {
+                Some(message) => {
+                    text.push_str(": ");
+                    text.push_str(message);
+                    text.push_str(&format!(" (HTTP {})", status.as_u16()));
+                }
+                None => {
+                    text.push_str(&format!(": HTTP {status}"));
+                    if let Some(snippet) = body_snippet.as_deref().filter(|s| !s.is_empty()) {
+                        text.push_str("; body: ");
+                        text.push_str(snippet);
+                    }
+                }
+            }
+            text
+        }
+        other => chain(other),
+    };
+    let mut failure = Failure::new(error.exit_code(), message);
+    if let Some(hint) = error.hint() {
+        failure = failure.with_hint(hint);
+    }
+    failure
+}
+
+/// The failure for a client that could not be built (exit 2).
+pub fn from_build_error(error: &BuildError) -> Failure {
+    let mut failure = Failure::usage(chain(error));
+    if let Some(hint) = error.hint() {
+        failure = failure.with_hint(hint);
+    }
+    failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_name_the_code_and_message() {
+        let error = Error::Api {
+            status: smileid_hyper::smileid_core::http::StatusCode::UNAUTHORIZED,
+            code: Some("2205".into()),
+            message: Some("You're not authorized to do that".into()),
+            body_snippet: None,
+            retry_after: None,
+        };
+        let failure = from_client_error(&error);
+        assert_eq!(failure.code, API_ERROR);
+        assert_eq!(
+            failure.message,
+            "Smile ID error 2205: You're not authorized to do that (HTTP 401)"
+        );
+        assert!(failure.hint.is_some_and(|h| h.contains("environment")));
+    }
+
+    #[test]
+    fn api_errors_without_a_json_body_show_the_snippet() {
+        let error = Error::Api {
+            status: smileid_hyper::smileid_core::http::StatusCode::BAD_GATEWAY,
+            code: None,
+            message: None,
+            body_snippet: Some("<html>bad gateway</html>".into()),
+            retry_after: None,
+        };
+        let failure = from_client_error(&error);
+        assert_eq!(failure.code, API_ERROR);
+        assert_eq!(
+            failure.message,
+            "Smile ID error: HTTP 502 Bad Gateway; body: <html>bad gateway</html>"
+        );
+    }
+}

@@ -1,0 +1,341 @@
+//! Human-readable output of job statuses and callbacks.
+//!
+//! Every function returns text that may hold ANSI colour codes; write it
+//! through an [`anstream`] stream, which strips them when colour is off.
+//! Text that came from a server is passed through [`style::clean`].
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+use smileid_hyper::JobStatus;
+use smileid_hyper::types::{JobResult, JobStatusResponse, Outcome, PartnerParams, Scalar};
+
+use crate::style::{self, paint};
+
+/// The outcome in capitals, as the headline shows it.
+pub fn outcome_word(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Pending => "PENDING".to_owned(),
+        Outcome::Approved => "APPROVED".to_owned(),
+        Outcome::Provisional => "PROVISIONAL".to_owned(),
+        Outcome::Rejected => "REJECTED".to_owned(),
+        Outcome::Error => "ERROR".to_owned(),
+        other => other.to_string().to_uppercase(),
+    }
+}
+
+/// Rows of `label  value`, with the labels padded to one width.
+struct Rows {
+    rows: Vec<(String, String)>,
+}
+
+impl Rows {
+    fn new() -> Self {
+        Self { rows: Vec::new() }
+    }
+
+    /// A row whose value is already styled (and cleaned).
+    fn styled(&mut self, label: impl Into<String>, value: String) {
+        self.rows.push((label.into(), value));
+    }
+
+    /// A row with a plain value from the server.
+    fn plain(&mut self, label: impl Into<String>, value: &str) {
+        self.rows
+            .push((label.into(), style::clean(value).into_owned()));
+    }
+
+    fn write(self, out: &mut String, indent: &str) {
+        let width = self
+            .rows
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (label, value) in self.rows {
+            let pad = width - label.chars().count();
+            let _ = writeln!(
+                out,
+                "{indent}{}{}  {value}",
+                paint(style::DIM, &label),
+                " ".repeat(pad)
+            );
+        }
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+/// A JSON value on one line, clipped to `max` characters.
+fn compact(value: &Value, max: usize) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    clip(&text, max)
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut clipped: String = text.chars().take(max).collect();
+        clipped.push('…');
+        clipped
+    }
+}
+
+/// `0810 Enroll User (approved)`: the code, its text and its category.
+fn result_line(result: &JobResult) -> String {
+    let mut line = String::new();
+    match result.result_code() {
+        Some(code) => {
+            line.push_str(&style::clean(code.as_str()));
+            let text = result
+                .result_text_trimmed()
+                .filter(|t| !t.is_empty())
+                .or(code.description());
+            if let Some(text) = text {
+                line.push(' ');
+                line.push_str(&style::clean(text));
+            }
+            let category = code.category();
+            let _ = write!(
+                line,
+                " ({})",
+                paint(style::category(category), &category.to_string())
+            );
+            if let (Some(description), Some(text)) =
+                (code.description(), result.result_text_trimmed())
+            {
+                if !text.is_empty() && !description.eq_ignore_ascii_case(text) {
+                    let _ = write!(line, " {}", paint(style::DIM, &format!("[{description}]")));
+                }
+            }
+        }
+        None => {
+            line.push_str("no result code");
+            if let Some(text) = result.result_text_trimmed() {
+                line.push_str(": ");
+                line.push_str(&style::clean(text));
+            }
+        }
+    }
+    line
+}
+
+/// The headline fields of a result object.
+fn result_rows(rows: &mut Rows, result: &JobResult) {
+    rows.styled("result", result_line(result));
+    if let Some(id) = result.smile_job_id() {
+        rows.plain("Smile ID job id", id);
+    }
+    if let Some(job_type) = result.job_type() {
+        rows.plain("job type", &job_type.to_string());
+    } else if let Some(raw) = result.partner_params().and_then(|p| p.job_type.as_ref()) {
+        rows.plain("job type", raw.as_str());
+    }
+    let scalars: [(&str, Option<&Scalar>); 12] = [
+        ("result type", result.result_type.as_ref()),
+        ("confidence", result.confidence_value.as_ref()),
+        ("final result", result.is_final_result.as_ref()),
+        ("machine result", result.is_machine_result.as_ref()),
+        ("country", result.country.as_ref()),
+        ("ID type", result.id_type.as_ref()),
+        ("ID number", result.id_number.as_ref()),
+        ("full name", result.full_name.as_ref()),
+        ("date of birth", result.dob.as_ref()),
+        ("gender", result.gender.as_ref()),
+        ("expiration date", result.expiration_date.as_ref()),
+        ("source", result.source.as_ref()),
+    ];
+    for (label, value) in scalars {
+        if let Some(value) = value.map(Scalar::trimmed).filter(|v| !v.is_empty()) {
+            rows.plain(label, value);
+        }
+    }
+    if let Some(photo) = result.photo.as_ref() {
+        let text = photo.trimmed();
+        if text.len() > 64 {
+            rows.plain(
+                "photo",
+                &format!("present ({} characters of base64)", text.len()),
+            );
+        } else if !text.is_empty() {
+            rows.plain("photo", text);
+        }
+    }
+}
+
+/// The `Actions` section.
+fn actions_section(out: &mut String, result: &JobResult) {
+    let Some(actions) = result.actions().filter(|a| !a.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "\n{}", paint(style::HEADING, "Actions"));
+    let mut rows = Rows::new();
+    for (name, verdict) in actions.iter() {
+        let status = verdict.status();
+        rows.styled(
+            style::clean(name).into_owned(),
+            paint(style::verdict(status), verdict.as_str()),
+        );
+    }
+    rows.write(out, "  ");
+}
+
+/// The `Partner params` section, extras included.
+fn partner_section(out: &mut String, params: Option<&PartnerParams>) {
+    let Some(params) = params else {
+        return;
+    };
+    let _ = writeln!(out, "\n{}", paint(style::HEADING, "Partner params"));
+    let mut rows = Rows::new();
+    if let Some(user_id) = params.user_id() {
+        rows.plain("user_id", user_id);
+    }
+    if let Some(job_id) = params.job_id() {
+        rows.plain("job_id", job_id);
+    }
+    if let Some(job_type) = &params.job_type {
+        rows.plain("job_type", job_type.as_str());
+    }
+    for (key, value) in &params.extra {
+        rows.plain(style::clean(key).into_owned(), &compact(value, 200));
+    }
+    rows.write(out, "  ");
+}
+
+/// Unknown keys of a result object.
+fn extra_section(out: &mut String, heading: &str, extra: &serde_json::Map<String, Value>) {
+    if extra.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", paint(style::HEADING, heading));
+    let mut rows = Rows::new();
+    for (key, value) in extra {
+        rows.plain(style::clean(key).into_owned(), &compact(value, 200));
+    }
+    rows.write(out, "  ");
+}
+
+/// The full human-readable view of a verified job status.
+pub fn job_status(status: &JobStatus, user_id: &str, job_id: &str) -> String {
+    job_status_response(status.response(), user_id, job_id)
+}
+
+/// The full human-readable view of a (verified) job status response.
+pub fn job_status_response(response: &JobStatusResponse, user_id: &str, job_id: &str) -> String {
+    let mut out = String::new();
+    let outcome = response.outcome();
+    let _ = writeln!(
+        out,
+        "{}  job {} of user {}",
+        paint(style::outcome(&outcome), &outcome_word(&outcome)),
+        style::clean(job_id),
+        style::clean(user_id)
+    );
+    let mut rows = Rows::new();
+    rows.styled(
+        "complete",
+        if response.job_complete {
+            paint(style::GOOD, "yes")
+        } else {
+            paint(style::WAITING, "no, still being processed")
+        },
+    );
+    rows.plain("success", yes_no(response.job_success));
+    if let Some(code) = &response.code {
+        rows.plain("status code", code);
+    }
+    if let Some(message) = response.message() {
+        rows.plain("message", message);
+    }
+    if let Some(result) = response.result_object() {
+        result_rows(&mut rows, result);
+    }
+    for (label, value) in [
+        ("KYC receipt", &response.kyc_receipt),
+        ("KYB receipt", &response.kyb_receipt),
+    ] {
+        if let Some(value) = value {
+            rows.plain(label, value);
+        }
+    }
+    rows.plain("signed at", &response.timestamp);
+    rows.write(&mut out, "  ");
+
+    if let Some(result) = response.result_object() {
+        actions_section(&mut out, result);
+        partner_section(&mut out, result.partner_params());
+        extra_section(&mut out, "Other result fields", &result.extra);
+    }
+    extra_section(&mut out, "Other response fields", &response.extra);
+
+    if let Some(history) = &response.history {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(style::HEADING, &format!("History ({})", history.len()))
+        );
+        if history.is_empty() {
+            let _ = writeln!(out, "  {}", paint(style::DIM, "no earlier results"));
+        }
+        for (i, entry) in history.iter().enumerate() {
+            let mut line = format!("  {}. {}", i + 1, result_line(entry));
+            if let Some(id) = entry.smile_job_id() {
+                let _ = write!(
+                    line,
+                    "  {}",
+                    paint(style::DIM, &format!("Smile ID job {id}"))
+                );
+            }
+            if let Some(job) = entry.partner_params().and_then(PartnerParams::job_id) {
+                let _ = write!(line, "  {}", paint(style::DIM, &format!("job {job}")));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+
+    if let Some(links) = &response.image_links {
+        let _ = writeln!(out, "\n{}", paint(style::HEADING, "Image links"));
+        let mut rows = Rows::new();
+        for (key, value) in links.iter() {
+            rows.plain(style::clean(key).into_owned(), value);
+        }
+        if links.is_empty() {
+            rows.plain("(none)", "");
+        }
+        rows.write(&mut out, "  ");
+    }
+    out
+}
+
+/// The summary of a verified callback.
+pub fn callback(result: &JobResult, timestamp: &str, age: Option<std::time::Duration>) -> String {
+    let mut out = String::new();
+    let outcome = result.outcome();
+    let params = result.partner_params();
+    let _ = writeln!(
+        out,
+        "{}  callback for job {} of user {}",
+        paint(style::outcome(&outcome), &outcome_word(&outcome)),
+        style::clean(params.and_then(PartnerParams::job_id).unwrap_or("?")),
+        style::clean(params.and_then(PartnerParams::user_id).unwrap_or("?")),
+    );
+    let mut rows = Rows::new();
+    rows.styled("signature", paint(style::GOOD, "valid"));
+    let signed = match age {
+        Some(age) => format!("{timestamp} ({}s ago)", age.as_secs()),
+        None => format!("{timestamp} (in the future)"),
+    };
+    rows.plain("signed at", &signed);
+    result_rows(&mut rows, result);
+    rows.write(&mut out, "  ");
+    actions_section(&mut out, result);
+    partner_section(&mut out, params);
+    extra_section(&mut out, "Other result fields", &result.extra);
+    out
+}
