@@ -15,6 +15,8 @@ pub use emulator::{
 };
 pub use error::EmulatorError;
 pub use results::{DEMO_USER_ID, demo_jobs};
+#[doc(hidden)]
+pub use server::check_job_status_request;
 pub use spec::{FaultKind, FaultSpec, JobSpec, Outcome, Seed};
 pub use state::{CallbackDelivery, FaultInfo, JobInfo};
 

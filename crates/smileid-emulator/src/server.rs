@@ -473,61 +473,102 @@ async fn job_status(
 /// Error texts, as Smile ID words them.
 const NOT_AUTHORIZED: &str = "You're not authorized to do that";
 
+/// The parts of an authorized request that decide the answer.
+struct Authorized<'a> {
+    user_id: Cow<'a, str>,
+    job_id: Cow<'a, str>,
+    history: bool,
+    image_links: bool,
+}
+
+/// Turns a parsed body into an authorized request, or the error reply:
+/// `2203` invalid JSON, `2204` wrong type, `2213` missing parameter, `2205`
+/// wrong partner id or signature.
+fn authorize<'a>(
+    signer: &Signer,
+    parsed: Result<StatusRequest<'a>, ParseError>,
+) -> Result<Authorized<'a>, Reply> {
+    let req = match parsed {
+        Ok(req) => req,
+        Err(ParseError::InvalidJson(detail)) => {
+            return Err(Reply::error(
+                StatusCode::BAD_REQUEST,
+                "2203",
+                &format!("Invalid JSON: {detail}"),
+            ));
+        }
+        Err(ParseError::WrongType(detail)) => {
+            return Err(Reply::error(
+                StatusCode::BAD_REQUEST,
+                "2204",
+                &format!("A parameter is of the wrong type: {detail}"),
+            ));
+        }
+    };
+    let missing = [
+        ("partner_id", req.partner_id.is_none()),
+        ("timestamp", req.timestamp.is_none()),
+        ("signature", req.signature.is_none()),
+        ("user_id", req.user_id.is_none()),
+        ("job_id", req.job_id.is_none()),
+    ]
+    .iter()
+    .filter(|(_, absent)| *absent)
+    .map(|(name, _)| *name)
+    .collect::<Vec<_>>()
+    .join(", ");
+    let (Some(partner_id), Some(timestamp), Some(signature), Some(user_id), Some(job_id)) = (
+        req.partner_id,
+        req.timestamp,
+        req.signature,
+        req.user_id,
+        req.job_id,
+    ) else {
+        return Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "2213",
+            &format!("A required parameter is missing: {missing}"),
+        ));
+    };
+    if partner_id.as_ref() != signer.partner_id() || signer.verify(&timestamp, &signature).is_err()
+    {
+        return Err(Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "2205",
+            NOT_AUTHORIZED,
+        ));
+    }
+    Ok(Authorized {
+        user_id,
+        job_id,
+        history: req.history,
+        image_links: req.image_links,
+    })
+}
+
+/// Checks a `POST /v1/job_status` body exactly as the server does before it
+/// looks the job up, without any I/O or state: `Ok(())` when the request
+/// would be answered with a job status, otherwise the HTTP status and JSON
+/// error body it would get (`2203`, `2204`, `2213` or `2205`). The body size
+/// limit ([`MAX_REQUEST_BODY`](crate::MAX_REQUEST_BODY)) is checked before
+/// this. For fuzzing and load tests; not a stable API.
+#[doc(hidden)]
+pub fn check_job_status_request(signer: &Signer, body: &[u8]) -> Result<(), (u16, Bytes)> {
+    authorize(signer, parse_status_request(body))
+        .map(|_| ())
+        .map_err(|reply| (reply.status.as_u16(), reply.body))
+}
+
 fn answer(
     state: &Arc<State>,
     parsed: Result<StatusRequest<'_>, ParseError>,
     wrong_signature: bool,
 ) -> Reply {
-    let req = match parsed {
+    let req = match authorize(&state.signer, parsed) {
         Ok(req) => req,
-        Err(ParseError::InvalidJson(detail)) => {
-            return Reply::error(
-                StatusCode::BAD_REQUEST,
-                "2203",
-                &format!("Invalid JSON: {detail}"),
-            );
-        }
-        Err(ParseError::WrongType(detail)) => {
-            return Reply::error(
-                StatusCode::BAD_REQUEST,
-                "2204",
-                &format!("A parameter is of the wrong type: {detail}"),
-            );
-        }
+        Err(reply) => return reply,
     };
-    let (partner_id, timestamp, signature, user_id, job_id) = match (
-        &req.partner_id,
-        &req.timestamp,
-        &req.signature,
-        &req.user_id,
-        &req.job_id,
-    ) {
-        (Some(p), Some(t), Some(s), Some(u), Some(j)) => (p, t, s, u, j),
-        _ => {
-            let missing = [
-                ("partner_id", req.partner_id.is_none()),
-                ("timestamp", req.timestamp.is_none()),
-                ("signature", req.signature.is_none()),
-                ("user_id", req.user_id.is_none()),
-                ("job_id", req.job_id.is_none()),
-            ]
-            .iter()
-            .filter(|(_, absent)| *absent)
-            .map(|(name, _)| *name)
-            .collect::<Vec<_>>()
-            .join(", ");
-            return Reply::error(
-                StatusCode::BAD_REQUEST,
-                "2213",
-                &format!("A required parameter is missing: {missing}"),
-            );
-        }
-    };
-    if partner_id.as_ref() != state.signer.partner_id()
-        || state.signer.verify(timestamp, signature).is_err()
-    {
-        return Reply::error(StatusCode::UNAUTHORIZED, "2205", NOT_AUTHORIZED);
-    }
+    let (user_id, job_id) = (&req.user_id, &req.job_id);
     let signer = if wrong_signature {
         &state.wrong_signer
     } else {
