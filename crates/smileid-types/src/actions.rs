@@ -52,6 +52,20 @@ macro_rules! text_enum {
                 }
             }
 
+            /// The position of a known value in `KNOWN`; `None` for `Other`.
+            #[allow(dead_code)]
+            pub(crate) fn known_index(&self) -> Option<usize> {
+                let mut i = 0usize;
+                $(
+                    if let $name::$variant = self {
+                        return Some(i);
+                    }
+                    i += 1;
+                )*
+                let _ = i;
+                None
+            }
+
             /// Whether this is a known value (not `Other`).
             pub fn is_known(&self) -> bool {
                 !matches!(self, $name::Other(_))
@@ -303,6 +317,9 @@ text_enum! {
     }
 }
 
+// Known action names fit the bit set used for duplicate detection.
+const _: () = assert!(ActionName::KNOWN.len() <= 32);
+
 /// The `Actions` object of a result: each action's verdict, in wire order.
 ///
 /// Known names are typed ([`ActionName`]); unknown names and verdicts are
@@ -474,21 +491,39 @@ impl<'de> Visitor<'de> for ActionsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Actions, A::Error> {
         let mut entries: Vec<(ActionName, Verdict)> =
             Vec::with_capacity(map.size_hint().unwrap_or(12).min(32));
-        // Large objects check duplicates through a set, small ones by a scan.
-        let mut seen: Option<std::collections::HashSet<ActionName>> = None;
+        // Duplicates: known names through a bit set; other names by a scan
+        // while few, through a hash set once there are many.
+        let mut known_seen: u32 = 0;
+        let mut others_seen = 0usize;
+        let mut other_set: Option<std::collections::HashSet<String>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let name = ActionName::parse(&key);
-            let duplicate = match &mut seen {
-                Some(set) => !set.insert(name.clone()),
-                None => {
-                    let dup = entries.iter().any(|(n, _)| *n == name);
-                    if entries.len() >= 32 {
-                        let mut set: std::collections::HashSet<ActionName> =
-                            entries.iter().map(|(n, _)| n.clone()).collect();
-                        set.insert(name.clone());
-                        seen = Some(set);
-                    }
+            let duplicate = match name.known_index() {
+                Some(i) => {
+                    let bit = 1u32 << i;
+                    let dup = known_seen & bit != 0;
+                    known_seen |= bit;
                     dup
+                }
+                None => {
+                    others_seen += 1;
+                    match &mut other_set {
+                        Some(set) => !set.insert(key.clone().into_owned()),
+                        None => {
+                            let dup = entries.iter().any(|(n, _)| *n == name);
+                            if others_seen >= 16 {
+                                other_set = Some(
+                                    entries
+                                        .iter()
+                                        .filter(|(n, _)| !n.is_known())
+                                        .map(|(n, _)| n.as_str().to_owned())
+                                        .chain(std::iter::once(key.clone().into_owned()))
+                                        .collect(),
+                                );
+                            }
+                            dup
+                        }
+                    }
                 }
             };
             if duplicate {

@@ -31,7 +31,8 @@ pub enum ScalarKind {
 /// `Option<&str>`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Scalar {
-    text: String,
+    // A boxed `str` keeps the scalar at 24 bytes: result objects hold many.
+    text: Box<str>,
     kind: ScalarKind,
 }
 
@@ -39,7 +40,7 @@ impl Scalar {
     /// A scalar sent as a JSON string.
     pub fn string(text: impl Into<String>) -> Self {
         Scalar {
-            text: text.into(),
+            text: text.into().into_boxed_str(),
             kind: ScalarKind::String,
         }
     }
@@ -47,7 +48,7 @@ impl Scalar {
     /// A scalar sent as a JSON boolean.
     pub fn bool(value: bool) -> Self {
         Scalar {
-            text: if value { "true" } else { "false" }.to_owned(),
+            text: Box::from(if value { "true" } else { "false" }),
             kind: ScalarKind::Bool,
         }
     }
@@ -55,7 +56,7 @@ impl Scalar {
     /// A scalar sent as a JSON number.
     pub fn number(value: serde_json::Number) -> Self {
         Scalar {
-            text: value.to_string(),
+            text: value.to_string().into_boxed_str(),
             kind: ScalarKind::Number,
         }
     }
@@ -89,7 +90,7 @@ impl Scalar {
 
     /// The text, consuming the scalar.
     pub fn into_string(self) -> String {
-        self.text
+        self.text.into_string()
     }
 
     /// The value as a boolean: a JSON boolean, or the text `true`/`false`
@@ -141,7 +142,7 @@ pub(crate) fn parse_bool_text(text: &str) -> Option<bool> {
 impl fmt::Debug for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            ScalarKind::String => fmt::Debug::fmt(&self.text, f),
+            ScalarKind::String => fmt::Debug::fmt(&*self.text, f),
             ScalarKind::Number | ScalarKind::Bool => f.write_str(&self.text),
         }
     }
@@ -204,13 +205,13 @@ impl From<i64> for Scalar {
 
 impl PartialEq<str> for Scalar {
     fn eq(&self, other: &str) -> bool {
-        self.text == other
+        &*self.text == other
     }
 }
 
 impl PartialEq<&str> for Scalar {
     fn eq(&self, other: &&str) -> bool {
-        self.text == *other
+        &*self.text == *other
     }
 }
 
@@ -218,7 +219,7 @@ impl Serialize for Scalar {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.kind {
             ScalarKind::String => serializer.serialize_str(&self.text),
-            ScalarKind::Bool => serializer.serialize_bool(self.text == "true"),
+            ScalarKind::Bool => serializer.serialize_bool(&*self.text == "true"),
             ScalarKind::Number => {
                 // The text always comes from a serde_json::Number, so one of
                 // these parses succeeds; a string is the safe fallback.
@@ -246,7 +247,10 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::string(v))
+        Ok(Scalar {
+            text: Box::from(v),
+            kind: ScalarKind::String,
+        })
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {

@@ -82,6 +82,15 @@ fn missing_and_duplicate_keys() {
     assert_eq!(e.path(), "result.Actions");
     assert!(e.message().contains("duplicate action `A`"), "{e}");
 
+    let e = response_err(
+        r#"{"job_complete": true, "result": {"Actions": {"Liveness_Check": "Passed", "B": "x", "Liveness_Check": "Failed"}}}"#,
+    );
+    assert_eq!(e.path(), "result.Actions");
+    assert!(
+        e.message().contains("duplicate action `Liveness_Check`"),
+        "{e}"
+    );
+
     let e =
         response_err(r#"{"job_complete": true, "result": {"PartnerParams": {"x": 1, "x": 2}}}"#);
     assert_eq!(e.path(), "result.PartnerParams");
