@@ -487,22 +487,22 @@ struct Authorized<'a> {
 fn authorize<'a>(
     signer: &Signer,
     parsed: Result<StatusRequest<'a>, ParseError>,
-) -> Result<Authorized<'a>, Reply> {
+) -> Result<Authorized<'a>, Box<Reply>> {
     let req = match parsed {
         Ok(req) => req,
         Err(ParseError::InvalidJson(detail)) => {
-            return Err(Reply::error(
+            return Err(Box::new(Reply::error(
                 StatusCode::BAD_REQUEST,
                 "2203",
                 &format!("Invalid JSON: {detail}"),
-            ));
+            )));
         }
         Err(ParseError::WrongType(detail)) => {
-            return Err(Reply::error(
+            return Err(Box::new(Reply::error(
                 StatusCode::BAD_REQUEST,
                 "2204",
                 &format!("A parameter is of the wrong type: {detail}"),
-            ));
+            )));
         }
     };
     let missing = [
@@ -524,19 +524,19 @@ fn authorize<'a>(
         req.user_id,
         req.job_id,
     ) else {
-        return Err(Reply::error(
+        return Err(Box::new(Reply::error(
             StatusCode::BAD_REQUEST,
             "2213",
             &format!("A required parameter is missing: {missing}"),
-        ));
+        )));
     };
     if partner_id.as_ref() != signer.partner_id() || signer.verify(&timestamp, &signature).is_err()
     {
-        return Err(Reply::error(
+        return Err(Box::new(Reply::error(
             StatusCode::UNAUTHORIZED,
             "2205",
             NOT_AUTHORIZED,
-        ));
+        )));
     }
     Ok(Authorized {
         user_id,
@@ -556,7 +556,10 @@ fn authorize<'a>(
 pub fn check_job_status_request(signer: &Signer, body: &[u8]) -> Result<(), (u16, Bytes)> {
     authorize(signer, parse_status_request(body))
         .map(|_| ())
-        .map_err(|reply| (reply.status.as_u16(), reply.body))
+        .map_err(|reply| {
+            let reply = *reply;
+            (reply.status.as_u16(), reply.body)
+        })
 }
 
 fn answer(
@@ -566,7 +569,7 @@ fn answer(
 ) -> Reply {
     let req = match authorize(&state.signer, parsed) {
         Ok(req) => req,
-        Err(reply) => return reply,
+        Err(reply) => return *reply,
     };
     let (user_id, job_id) = (&req.user_id, &req.job_id);
     let signer = if wrong_signature {
