@@ -59,6 +59,7 @@ pub struct CredentialArgs {
         long,
         env = "SMILE_API_KEY",
         hide_env_values = true,
+        allow_hyphen_values = true,
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
@@ -197,7 +198,7 @@ pub struct EmulatorArgs {
     pub partner_id: Option<String>,
     /// The API key the emulator accepts (default emulator-api-key). It is the
     /// emulator's own key, so it is printed at start.
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, allow_hyphen_values = true, value_name = "KEY")]
     pub api_key: Option<String>,
     /// Serve HTTPS with a CA made at start (see --ca-cert-out).
     #[arg(long)]

@@ -57,7 +57,16 @@ pub async fn run(args: &JobStatusArgs) -> Result<(), Failure> {
             {
                 print_status(last, args)?;
             }
-            Err(exit::from_client_error(&error))
+            let mut failure = exit::from_client_error(&error);
+            if let Error::WaitTimedOut { polls, elapsed, .. } = &error {
+                failure.message = format!(
+                    "the job was still pending at the {}s timeout ({polls} poll{} in {:.1}s)",
+                    args.timeout.as_secs_f64(),
+                    if *polls == 1 { "" } else { "s" },
+                    elapsed.as_secs_f64()
+                );
+            }
+            Err(failure)
         }
     }
 }
