@@ -24,6 +24,18 @@ pub fn outcome_word(outcome: &Outcome) -> String {
     }
 }
 
+/// What an outcome means, in a few words.
+pub fn outcome_meaning(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Pending => "no final result yet",
+        Outcome::Approved => "every action passed",
+        Outcome::Provisional => "human review pending or inconclusive; act per your business rule",
+        Outcome::Rejected => "an action failed",
+        Outcome::Error => "the job could not be processed",
+        _ => "a result code this version does not know",
+    }
+}
+
 /// Rows of `label  value`, with the labels padded to one width.
 struct Rows {
     rows: Vec<(String, String)>,
@@ -238,6 +250,7 @@ pub fn job_status_response(response: &JobStatusResponse, user_id: &str, job_id: 
         style::clean(user_id)
     );
     let mut rows = Rows::new();
+    rows.plain("outcome", outcome_meaning(&outcome));
     rows.styled(
         "complete",
         if response.job_complete {
@@ -326,6 +339,7 @@ pub fn callback(result: &JobResult, timestamp: &str, age: Option<std::time::Dura
         style::clean(params.and_then(PartnerParams::user_id).unwrap_or("?")),
     );
     let mut rows = Rows::new();
+    rows.plain("outcome", outcome_meaning(&outcome));
     rows.styled("signature", paint(style::GOOD, "valid"));
     let signed = match age {
         Some(age) => format!("{timestamp} ({}s ago)", age.as_secs()),
