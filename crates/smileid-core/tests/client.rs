@@ -78,6 +78,28 @@ fn every_retryable_status_is_retried_up_to_the_limit() {
 }
 
 #[test]
+fn an_html_502_is_retried_and_reported_with_a_snippet() {
+    let transport = Scripted::new((0..3).map(|_| respond(502, fixture("error_502_html.txt"))));
+    let timer = FakeTimer::default();
+    let client = client(transport.clone(), timer.clone());
+    let err = block_on(client.job_status(&query())).unwrap_err();
+    assert_eq!(transport.count(), 3);
+    assert_eq!(timer.sleeps().len(), 2);
+    let Error::Api {
+        status,
+        body_snippet: Some(snippet),
+        code: None,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status.as_u16(), 502);
+    assert!(snippet.contains("502 Bad Gateway"), "{snippet}");
+    assert_eq!(err.exit_code(), 3);
+}
+
+#[test]
 fn every_retryable_transport_error_is_retried_up_to_the_limit() {
     for kind in [
         TransportErrorKind::Connect,
