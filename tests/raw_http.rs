@@ -18,8 +18,8 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -75,6 +75,7 @@ pub enum Reply {
 pub struct RawServer {
     addr: SocketAddr,
     hits: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
     stop: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
 }
@@ -98,10 +99,12 @@ impl RawServer {
             Err(e) => panic!("no local address: {e}"),
         };
         let hits = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let script = Arc::new(script);
         let accept = {
             let hits = Arc::clone(&hits);
+            let requests = Arc::clone(&requests);
             let stop = Arc::clone(&stop);
             thread::spawn(move || {
                 for stream in listener.incoming() {
@@ -110,15 +113,17 @@ impl RawServer {
                     }
                     let Ok(stream) = stream else { continue };
                     let hits = Arc::clone(&hits);
+                    let requests = Arc::clone(&requests);
                     let stop = Arc::clone(&stop);
                     let script = Arc::clone(&script);
-                    thread::spawn(move || serve(stream, &hits, &stop, &*script));
+                    thread::spawn(move || serve(stream, &hits, &requests, &stop, &*script));
                 }
             })
         };
         Self {
             addr,
             hits,
+            requests,
             stop,
             accept: Some(accept),
         }
@@ -142,6 +147,25 @@ impl RawServer {
     /// How many complete requests arrived so far.
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
+    }
+
+    /// Every complete request so far (head and body), in arrival order.
+    pub fn requests(&self) -> Vec<Vec<u8>> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The bodies of [`RawServer::requests`].
+    pub fn request_bodies(&self) -> Vec<Vec<u8>> {
+        self.requests()
+            .into_iter()
+            .map(|r| match r.windows(4).position(|w| w == b"\r\n\r\n") {
+                Some(end) => r[end + 4..].to_vec(),
+                None => Vec::new(),
+            })
+            .collect()
     }
 }
 
@@ -177,6 +201,7 @@ pub fn refused_base_url() -> String {
 fn serve(
     mut stream: TcpStream,
     hits: &AtomicUsize,
+    requests: &Mutex<Vec<Vec<u8>>>,
     stop: &AtomicBool,
     script: &(dyn Fn(usize) -> Reply + Send + Sync),
 ) {
@@ -184,9 +209,14 @@ fn serve(
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let Some(len) = peek_request(&stream) else {
+    let Some(request) = peek_request(&stream) else {
         return;
     };
+    let len = request.len();
+    requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(request);
     let reply = script(hits.fetch_add(1, Ordering::SeqCst));
     let alive = || !stop.load(Ordering::SeqCst) && started.elapsed() < MAX_LIFETIME;
     match reply {
@@ -247,8 +277,8 @@ fn serve(
 }
 
 /// Waits until a whole request (head and `Content-Length` body) is buffered,
-/// without reading it; returns its length.
-fn peek_request(stream: &TcpStream) -> Option<usize> {
+/// without reading it; returns a copy of it.
+fn peek_request(stream: &TcpStream) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; 256 * 1024];
     let started = Instant::now();
     loop {
@@ -258,7 +288,8 @@ fn peek_request(stream: &TcpStream) -> Option<usize> {
         }
         if let Some(len) = request_len(&buf[..n]) {
             if n >= len {
-                return Some(len);
+                buf.truncate(len);
+                return Some(buf);
             }
         }
         if started.elapsed() > READ_TIMEOUT || n == buf.len() {
