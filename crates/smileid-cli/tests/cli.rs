@@ -815,6 +815,47 @@ fn transport_failures_exit_4() {
 }
 
 #[test]
+fn a_response_over_the_size_cap_exits_4() {
+    let emulator = TestEmulator::plain();
+    emulator
+        .handle
+        .add_job(JobSpec::new("u-big", "j-big").result(json!({
+            "ResultCode": "0810",
+            "ResultText": "Enroll User",
+            "Padding": "x".repeat(5 * 1024 * 1024),
+        })))
+        .expect("the job is added");
+    let out = emulator.run(&["job-status", "--user-id", "u-big", "--job-id", "j-big"]);
+    assert_code(&out, 4);
+    assert!(out.stderr.contains("too large"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn server_text_cannot_drive_the_terminal() {
+    let emulator = TestEmulator::plain();
+    emulator
+        .handle
+        .add_job(JobSpec::new("u-esc", "j-esc").result(json!({
+            "ResultCode": "0810",
+            "ResultText": "Enroll User\u{1b}[2J\u{1b}]0;pwned\u{7}",
+            "PartnerParams": {"user_id": "u-esc", "job_id": "j-esc", "job_type": 1, "note": "a\u{1b}[31mred"},
+            "Actions": {"Liveness_Check\u{1b}[5m": "Passed"},
+        })))
+        .expect("the job is added");
+    let out = emulator.run(&["job-status", "--user-id", "u-esc", "--job-id", "j-esc"]);
+    assert_code(&out, 0);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(!out.stdout.contains('\u{7}'), "{:?}", out.stdout);
+    assert!(
+        out.stdout.contains("Enroll User\\u{1b}[2J"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("a\\u{1b}[31mred"), "{}", out.stdout);
+}
+
+#[test]
 fn retries_get_past_a_transient_failure() {
     let emulator = TestEmulator::plain();
     emulator
