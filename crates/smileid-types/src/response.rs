@@ -141,6 +141,14 @@ impl ImageLinks {
     }
 }
 
+impl<'a> IntoIterator for &'a ImageLinks {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 impl From<BTreeMap<String, String>> for ImageLinks {
     fn from(m: BTreeMap<String, String>) -> Self {
         ImageLinks(m)

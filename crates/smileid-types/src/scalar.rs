@@ -28,7 +28,9 @@ pub enum ScalarKind {
 /// accept every shape.
 ///
 /// `Scalar` dereferences to `str`, so `Option<Scalar>::as_deref()` gives an
-/// `Option<&str>`.
+/// `Option<&str>`. Equality between scalars includes the shape (`"4"` is not
+/// `4`); comparing with a `&str` looks at the text only. `Debug` cuts strings
+/// longer than 128 characters.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Scalar {
     // A boxed `str` keeps the scalar at 24 bytes: result objects hold many.
@@ -139,10 +141,20 @@ pub(crate) fn parse_bool_text(text: &str) -> Option<bool> {
     }
 }
 
+/// Longer strings are cut in `Debug` output (a base64 photo can be a
+/// megabyte).
+const DEBUG_MAX_CHARS: usize = 128;
+
 impl fmt::Debug for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            ScalarKind::String => fmt::Debug::fmt(&*self.text, f),
+            ScalarKind::String => match self.text.char_indices().nth(DEBUG_MAX_CHARS) {
+                None => fmt::Debug::fmt(&*self.text, f),
+                Some((cut, _)) => {
+                    fmt::Debug::fmt(&self.text[..cut], f)?;
+                    write!(f, "…({} bytes)", self.text.len())
+                }
+            },
             ScalarKind::Number | ScalarKind::Bool => f.write_str(&self.text),
         }
     }

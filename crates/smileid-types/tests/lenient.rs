@@ -211,3 +211,16 @@ fn scalar_views() {
         json!(2.5)
     );
 }
+
+#[test]
+fn debug_of_long_text_is_cut() {
+    let photo = "QUJD".repeat(100_000);
+    let r = result(json!({ "Photo": photo }));
+    let shown = format!("{r:?}");
+    assert!(shown.len() < 2_000, "{}", shown.len());
+    assert!(shown.contains("(400000 bytes)"), "{shown}");
+    // The value itself is whole.
+    assert_eq!(r.photo.as_deref().map(str::len), Some(400_000));
+    assert_eq!(format!("{:?}", Scalar::from("short")), "\"short\"");
+    assert_eq!(format!("{:?}", Scalar::from(5u32)), "5");
+}
