@@ -4,7 +4,7 @@ mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -210,12 +210,11 @@ async fn a_server_that_never_answers_times_out() {
         .request_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let started = Instant::now();
+    // `send` fails the test if the call does not return within NO_HANG.
     let error = send(&transport, post(&server.url("http", "/"), b"{}"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
-    assert!(started.elapsed() < NO_HANG);
     assert_eq!(server.requests(), 1);
 }
 

@@ -150,6 +150,9 @@ where
                     continue;
                 };
                 connections.fetch_add(1, Ordering::SeqCst);
+                // As a production server would; without it, delayed ACKs
+                // stall small TLS handshake writes.
+                let _ = stream.set_nodelay(true);
                 let handler = handler.clone();
                 let requests = requests.clone();
                 let acceptor = acceptor.clone();
