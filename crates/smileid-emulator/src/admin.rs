@@ -49,8 +49,11 @@ enum OneOrMany<T> {
     One(T),
 }
 
-async fn json_body<T: DeserializeOwned>(req: Request<Incoming>) -> Result<OneOrMany<T>, Reply> {
-    let body = read_body(req, MAX_ADMIN_BODY).await?;
+async fn json_body<T: DeserializeOwned>(
+    state: &State,
+    req: Request<Incoming>,
+) -> Result<OneOrMany<T>, Reply> {
+    let body = read_body(req, MAX_ADMIN_BODY, state.read_timeout).await?;
     // Parse as a value first so that errors name the problem, not "did not
     // match any variant".
     let value: serde_json::Value =
@@ -122,7 +125,7 @@ pub(crate) async fn handle(state: &Arc<State>, req: Request<Incoming>) -> Reply 
         (["ca.pem"], _) => Reply::method_not_allowed("GET"),
 
         (["jobs"], Method::GET) => ok(StatusCode::OK, &json!({ "jobs": state.jobs() })),
-        (["jobs"], Method::POST) => match json_body::<JobSpec>(req).await {
+        (["jobs"], Method::POST) => match json_body::<JobSpec>(state, req).await {
             Err(reply) => reply,
             Ok(OneOrMany::One(spec)) => match state.add_job(spec) {
                 Ok(info) => ok(StatusCode::CREATED, &info),
@@ -180,7 +183,7 @@ pub(crate) async fn handle(state: &Arc<State>, req: Request<Incoming>) -> Reply 
         }
 
         (["faults"], Method::GET) => ok(StatusCode::OK, &json!({ "faults": state.faults() })),
-        (["faults"], Method::POST) => match json_body::<FaultSpec>(req).await {
+        (["faults"], Method::POST) => match json_body::<FaultSpec>(state, req).await {
             Err(reply) => reply,
             Ok(OneOrMany::One(spec)) => match state.add_fault(spec) {
                 Ok(info) => ok(StatusCode::CREATED, &info),

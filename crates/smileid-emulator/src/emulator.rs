@@ -79,6 +79,7 @@ pub struct EmulatorBuilder {
     tls_names: Vec<String>,
     callback: CallbackConfig,
     callback_root_pems: Vec<String>,
+    read_timeout: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -93,6 +94,7 @@ impl Default for EmulatorBuilder {
             tls_names: Vec::new(),
             callback: CallbackConfig::default(),
             callback_root_pems: Vec::new(),
+            read_timeout: crate::server::DEFAULT_READ_TIMEOUT,
         }
     }
 }
@@ -175,6 +177,15 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn tls_name(mut self, name: impl Into<String>) -> Self {
         self.tls_names.push(name.into());
+        self
+    }
+
+    /// Longest wait for a client's TLS handshake, first bytes, request head
+    /// and request body (default 10 s); slower clients are disconnected (or
+    /// get `408` for a slow body).
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -316,6 +327,7 @@ impl EmulatorBuilder {
             ca_pem,
             demo_jobs,
             seed,
+            read_timeout: self.read_timeout,
             callback_config: callback,
             runtime: runtime.clone(),
             shutdown: shutdown_rx.clone(),

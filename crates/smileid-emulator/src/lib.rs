@@ -4,6 +4,7 @@ mod admin;
 mod callback;
 mod emulator;
 mod error;
+mod io;
 mod results;
 mod server;
 mod spec;

@@ -24,17 +24,15 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admin;
+use crate::io::FirstBytesDeadline;
 use crate::spec::FaultKind;
 use crate::state::State;
 
 /// Largest accepted `/v1` request body; reading stops there (413).
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
-/// Longest wait for a request head (HTTP/1).
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest wait for a request body.
-const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest wait for a TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default longest wait for a TLS handshake, the first bytes of a
+/// connection, a request head (HTTP/1) and a request body.
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for requests in flight.
 const GRACE: Duration = Duration::from_secs(5);
 /// How long a truncated body stays open before the connection is cut, so the
@@ -64,16 +62,19 @@ pub(crate) async fn serve(
     state: Arc<State>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let read_timeout = state.read_timeout;
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(read_timeout)
         .keep_alive(true);
     builder
         .http2()
         .timer(TokioTimer::new())
-        .max_concurrent_streams(256);
+        .max_concurrent_streams(256)
+        .keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(20));
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
@@ -106,24 +107,22 @@ pub(crate) async fn serve(
             });
             match tls {
                 Some(acceptor) => {
-                    let stream = match tokio::time::timeout(
-                        HANDSHAKE_TIMEOUT,
-                        acceptor.accept(stream),
-                    )
-                    .await
-                    {
-                        Ok(Ok(stream)) => stream,
-                        Ok(Err(e)) => {
-                            tracing::debug!(error = %e, "TLS handshake failed");
-                            return;
-                        }
-                        Err(_) => return,
-                    };
-                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    let stream =
+                        match tokio::time::timeout(read_timeout, acceptor.accept(stream)).await {
+                            Ok(Ok(stream)) => stream,
+                            Ok(Err(e)) => {
+                                tracing::debug!(error = %e, "TLS handshake failed");
+                                return;
+                            }
+                            Err(_) => return,
+                        };
+                    let io = FirstBytesDeadline::new(stream, read_timeout);
+                    let conn = builder.serve_connection(TokioIo::new(io), service);
                     let _ = watcher.watch(conn.into_owned()).await;
                 }
                 None => {
-                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    let io = FirstBytesDeadline::new(stream, read_timeout);
+                    let conn = builder.serve_connection(TokioIo::new(io), service);
                     let _ = watcher.watch(conn.into_owned()).await;
                 }
             }
@@ -324,7 +323,11 @@ async fn route(
 }
 
 /// Reads a request body, stopping at `limit` bytes.
-pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, Reply> {
+pub(crate) async fn read_body(
+    req: Request<Incoming>,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, Reply> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -334,7 +337,7 @@ pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<By
         return Err(Reply::too_large(limit));
     }
     let body = Limited::new(req.into_body(), limit);
-    match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
+    match tokio::time::timeout(timeout, body.collect()).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
             Err(Reply::too_large(limit))
@@ -419,7 +422,7 @@ async fn job_status(
     state: &Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<ResBody>, DropConnection> {
-    let body = match read_body(req, MAX_BODY).await {
+    let body = match read_body(req, MAX_BODY, state.read_timeout).await {
         Ok(body) => body,
         Err(reply) => return Ok(reply.into_response()),
     };

@@ -217,6 +217,7 @@ pub(crate) struct StateInit {
     pub ca_pem: Option<String>,
     pub demo_jobs: bool,
     pub seed: Seed,
+    pub read_timeout: Duration,
     pub callback_config: CallbackConfig,
     pub runtime: tokio::runtime::Handle,
     pub shutdown: watch::Receiver<bool>,
@@ -235,6 +236,8 @@ pub(crate) struct State {
     pub ca_pem: Option<String>,
     pub demo_jobs: bool,
     pub seed: Seed,
+    /// Longest wait for a handshake, request head or request body.
+    pub read_timeout: Duration,
     jobs: RwLock<HashMap<String, HashMap<String, Arc<Job>>>>,
     faults: Mutex<Vec<ActiveFault>>,
     /// Number of installed faults: lets the hot path skip the fault lock.
@@ -260,6 +263,7 @@ impl State {
             ca_pem: init.ca_pem,
             demo_jobs: init.demo_jobs,
             seed: init.seed,
+            read_timeout: init.read_timeout,
             jobs: RwLock::new(HashMap::new()),
             faults: Mutex::new(Vec::new()),
             fault_count: AtomicUsize::new(0),
