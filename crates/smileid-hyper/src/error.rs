@@ -113,9 +113,12 @@ impl BuildError {
                 "set SMILE_PARTNER_ID and SMILE_API_KEY (and optionally SMILE_ENV=sandbox|production, \
                  SMILE_BASE_URL, SMILE_CA_CERT)",
             ),
-            Self::InvalidEnv { .. } => Some(
+            Self::InvalidEnv {
+                name: "SMILE_ENV", ..
+            } => Some(
                 "SMILE_ENV must be `sandbox` or `production`; use SMILE_BASE_URL for any other server",
             ),
+            Self::InvalidEnv { .. } => Some("environment variables must be valid UTF-8 text"),
             Self::InvalidPem { .. } | Self::NoCertificatesInPem { .. } => {
                 Some("give a PEM file of CA certificates (-----BEGIN CERTIFICATE----- blocks)")
             }
