@@ -89,7 +89,7 @@ pub struct ConnectionArgs {
     )]
     pub env: EnvName,
     /// A custom base URL (a proxy, an emulator), overriding --env. Must be
-    /// https, except for a loopback host (127.0.0.1, [::1], localhost).
+    /// https, except for a loopback host (127.0.0.1, ::1, localhost).
     #[arg(long, env = "SMILE_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
     /// A PEM file of extra trusted root certificates (a proxy's or an
