@@ -9,7 +9,7 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use smileid_sign::{ApiKey, Signer};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
@@ -224,7 +224,8 @@ impl EmulatorBuilder {
     ///
     /// # Errors
     ///
-    /// [`EmulatorError::NoRuntime`] outside a tokio runtime,
+    /// [`EmulatorError::NoRuntime`] outside a tokio runtime (or one without
+    /// IO and timers enabled),
     /// [`EmulatorError::Credentials`] for an empty partner id or key,
     /// [`EmulatorError::SeedFile`], [`EmulatorError::Seed`],
     /// [`EmulatorError::InvalidJob`] or [`EmulatorError::InvalidFault`] for a
@@ -233,6 +234,12 @@ impl EmulatorBuilder {
     pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
         let runtime =
             tokio::runtime::Handle::try_current().map_err(|_| EmulatorError::NoRuntime)?;
+        // A runtime built without `enable_time` panics on the first timer:
+        // find out now and report it.
+        let timers = std::panic::catch_unwind(|| drop(tokio::time::sleep(Duration::ZERO)));
+        if timers.is_err() {
+            return Err(EmulatorError::NoRuntime);
+        }
         let signer = Signer::new(self.partner_id.clone(), self.api_key.clone())
             .map_err(EmulatorError::Credentials)?;
         let wrong_signer =
@@ -293,13 +300,7 @@ impl EmulatorBuilder {
             }
         }
 
-        let listener =
-            TcpListener::bind(self.listen)
-                .await
-                .map_err(|source| EmulatorError::Bind {
-                    addr: self.listen,
-                    source,
-                })?;
+        let listener = bind(self.listen)?;
         let addr = listener
             .local_addr()
             .map_err(|source| EmulatorError::Bind {
@@ -352,6 +353,25 @@ impl EmulatorBuilder {
             shutdown_tx,
             server: Some(server),
         })
+    }
+}
+
+/// Opens the listening socket (with `SO_REUSEADDR`, so a fixed port can be
+/// reused at once after a restart).
+fn bind(addr: SocketAddr) -> Result<TcpListener, EmulatorError> {
+    let bind_err = |source| EmulatorError::Bind { addr, source };
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .map_err(bind_err)?;
+    socket.set_reuseaddr(true).map_err(bind_err)?;
+    socket.bind(addr).map_err(bind_err)?;
+    // A runtime built without `enable_io` panics here: report it instead.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| socket.listen(1024))) {
+        Ok(listener) => listener.map_err(bind_err),
+        Err(_) => Err(EmulatorError::NoRuntime),
     }
 }
 

@@ -21,8 +21,9 @@ pub enum EmulatorError {
         #[source]
         source: std::io::Error,
     },
-    /// `start` was not called from within a tokio runtime.
-    #[error("the emulator must be started from within a tokio runtime")]
+    /// `start` was not called from within a tokio runtime, or the runtime
+    /// has no IO or timer driver.
+    #[error("the emulator must be started within a tokio runtime with IO and timers enabled")]
     NoRuntime,
     /// The certificate authority, the server certificate or the TLS
     /// configuration could not be made.

@@ -328,6 +328,10 @@ impl State {
         infos
     }
 
+    pub fn job_count(&self) -> usize {
+        read(&self.jobs).values().map(HashMap::len).sum()
+    }
+
     pub fn remove_job(&self, user_id: &str, job_id: &str) -> bool {
         let mut jobs = write(&self.jobs);
         let Some(user_jobs) = jobs.get_mut(user_id) else {

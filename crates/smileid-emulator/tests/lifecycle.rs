@@ -231,3 +231,18 @@ fn block_on_without_runtime<F: std::future::Future>(fut: F) -> F::Output {
         std::thread::yield_now();
     }
 }
+
+#[test]
+fn runtime_without_timers_or_io_is_an_error_not_a_panic() {
+    let no_drivers = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let result = no_drivers.block_on(Emulator::start());
+    assert!(matches!(result, Err(EmulatorError::NoRuntime)));
+    let no_io = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let result = no_io.block_on(Emulator::start());
+    assert!(matches!(result, Err(EmulatorError::NoRuntime)));
+}
