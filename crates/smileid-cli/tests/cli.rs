@@ -395,6 +395,49 @@ fn the_readme_main_command_works_offline() {
 }
 
 #[test]
+fn colour_follows_clicolor_force_and_no_color() {
+    let emulator = TestEmulator::plain();
+    let args = [
+        "job-status",
+        "--user-id",
+        "demo-user",
+        "--job-id",
+        "demo-rejected",
+    ];
+    let out = output_of(
+        smileid()
+            .args(args)
+            .envs(emulator.env())
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1"),
+        None,
+    );
+    assert_code(&out, 0);
+    // Bold red outcome, a red failed verdict.
+    assert!(
+        out.stdout.starts_with("\u{1b}[1m\u{1b}[31mREJECTED"),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\u{1b}[31mNot Verified"),
+        "{:?}",
+        out.stdout
+    );
+
+    // NO_COLOR wins.
+    let out = output_of(
+        smileid()
+            .args(args)
+            .envs(emulator.env())
+            .env("CLICOLOR_FORCE", "1"),
+        None,
+    );
+    assert_code(&out, 0);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+}
+
+#[test]
 fn the_emulator_flag_ignores_credentials_from_the_environment() {
     let out = run(
         &[
