@@ -2,7 +2,10 @@
 //!
 //! ```text
 //! cargo xtask ci      fmt check, clippy -D warnings, every test, docs with warnings denied
+//! cargo xtask bench   every benchmark, report in target/bench-report.md
 //! ```
+
+mod bench;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -11,6 +14,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(())
@@ -31,7 +35,8 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          tasks:\n  \
          ci     cargo fmt --check, clippy -D warnings on all targets and features,\n         \
-                the whole test suite (unit, integration, doctests), cargo doc -D warnings\n"
+                the whole test suite (unit, integration, doctests), cargo doc -D warnings\n{}",
+        bench::HELP
     );
 }
 
