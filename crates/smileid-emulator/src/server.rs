@@ -241,11 +241,22 @@ impl Reply {
         reply
     }
 
+    /// `413`, with `Connection: close`: the rest of the body is not read,
+    /// so the connection cannot carry another request.
     fn too_large(limit: usize) -> Self {
         Self::http_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("Request body too large (limit {limit} bytes)"),
         )
+        .closing()
+    }
+
+    /// Adds `Connection: close`, for answers given before the request body
+    /// was read to its end: hyper then closes the connection, and the header
+    /// tells the client not to reuse it.
+    fn closing(mut self) -> Self {
+        self.header = Some((header::CONNECTION, HeaderValue::from_static("close")));
+        self
     }
 
     pub fn into_response(self) -> Response<ResBody> {
@@ -345,11 +356,13 @@ pub(crate) async fn read_body(
         Ok(Err(_)) => Err(Reply::http_error(
             StatusCode::BAD_REQUEST,
             "Could not read the request body",
-        )),
+        )
+        .closing()),
         Err(_) => Err(Reply::http_error(
             StatusCode::REQUEST_TIMEOUT,
             "Timed out reading the request body",
-        )),
+        )
+        .closing()),
     }
 }
 
@@ -401,14 +414,18 @@ enum ParseError {
 }
 
 fn parse_status_request(body: &[u8]) -> Result<StatusRequest<'_>, ParseError> {
+    // A derived struct also reads a JSON array (fields by position), which
+    // Smile ID refuses: only an object is a request.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ParseError::InvalidJson("expected a JSON object".to_owned()));
+    }
     match serde_json::from_slice::<StatusRequest<'_>>(body) {
         Ok(r) => Ok(r),
         Err(e) => {
             // An object whose fields have the wrong types, or not JSON at all?
-            let is_object = serde_json::from_slice::<
-                std::collections::HashMap<String, serde::de::IgnoredAny>,
-            >(body)
-            .is_ok();
+            // (`Value`, not `IgnoredAny`: the latter lets invalid UTF-8 in
+            // strings pass.)
+            let is_object = serde_json::from_slice::<serde_json::Value>(body).is_ok();
             if is_object {
                 Err(ParseError::WrongType(e.to_string()))
             } else {
