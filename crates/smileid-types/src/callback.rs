@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for CallbackBody {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CallbackBody, A::Error> {
                 let mut result = JobResult::default();
+                let mut seen = 0u32;
                 let mut signature: Option<Option<SignatureText>> = None;
                 let mut timestamp: Option<Option<LenientText>> = None;
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
@@ -77,7 +78,7 @@ impl<'de> Deserialize<'de> for CallbackBody {
                             }
                             timestamp = Some(map.next_value()?);
                         }
-                        _ => result.read_entry(key, &mut map)?,
+                        _ => result.read_entry(&mut seen, key, &mut map)?,
                     }
                 }
                 Ok(CallbackBody {

@@ -313,6 +313,26 @@ impl de::Error for PathError {
             path: None,
         }
     }
+
+    /// Says `null` where serde would say "unit value", as serde_json does.
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        match unexp {
+            de::Unexpected::Unit => {
+                de::Error::custom(format_args!("invalid type: null, expected {exp}"))
+            }
+            other => de::Error::custom(format_args!("invalid type: {other}, expected {exp}")),
+        }
+    }
+
+    /// Says `null` where serde would say "unit value", as serde_json does.
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        match unexp {
+            de::Unexpected::Unit => {
+                de::Error::custom(format_args!("invalid value: null, expected {exp}"))
+            }
+            other => de::Error::custom(format_args!("invalid value: {other}, expected {exp}")),
+        }
+    }
 }
 
 struct ValueDe<'a, 'p> {

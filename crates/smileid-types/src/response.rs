@@ -86,8 +86,45 @@ impl<'de> Deserialize<'de> for ResultOrMessage {
 
 /// The `image_links` object: names to signed, expiring URLs (or an error
 /// text under `error`). Every key is kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+///
+/// A signed URL grants access to the image until it expires, through the
+/// signature in its query string, so `Debug` shows each URL only up to its
+/// `?` and prints `[REDACTED]` for the query. The values themselves are
+/// kept whole.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct ImageLinks(BTreeMap<String, String>);
+
+impl fmt::Debug for ImageLinks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The map, with URL queries redacted.
+        struct Entries<'a>(&'a BTreeMap<String, String>);
+        /// One value: a URL's query is replaced by the redaction marker.
+        struct Link<'a>(&'a str);
+
+        impl fmt::Debug for Entries<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.0.iter().map(|(k, v)| (k, Link(v))))
+                    .finish()
+            }
+        }
+
+        impl fmt::Debug for Link<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0.split_once('?') {
+                    Some((base, _)) if base.contains("://") => {
+                        fmt::Debug::fmt(&format!("{base}?[REDACTED]"), f)
+                    }
+                    _ => fmt::Debug::fmt(self.0, f),
+                }
+            }
+        }
+
+        f.debug_tuple("ImageLinks")
+            .field(&Entries(&self.0))
+            .finish()
+    }
+}
 
 impl ImageLinks {
     /// No links.
@@ -206,6 +243,11 @@ impl<'de> Deserialize<'de> for ImageLinks {
 /// may be an object or a sentence; `null` reads as absent; unknown keys are
 /// kept in [`JobStatusResponse::extra`]. Writing is exact: the documented
 /// shapes, then the extra keys.
+///
+/// `job_complete` is required: a body without it is not a job status
+/// answer (an error body `{"code": "2205", "error": ...}` served with 200,
+/// say), so decoding fails with a "missing field" error naming it, at the
+/// root path; a `null` value fails at the path `job_complete`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobStatusResponse {
     /// The timestamp the server signed, as text (empty when absent).
@@ -347,7 +389,8 @@ impl<'de> Visitor<'de> for ResponseVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JobStatusResponse, A::Error> {
         let mut timestamp: Option<Option<LenientText>> = None;
         let mut signature: Option<Option<SignatureText>> = None;
-        let mut job_complete: Option<Option<LenientBool>> = None;
+        // Required: `null` is an error at its own path, not "missing".
+        let mut job_complete: Option<LenientBool> = None;
         let mut job_success: Option<Option<LenientBool>> = None;
         let mut code: Option<Option<LenientText>> = None;
         let mut result: Option<Option<ResultOrMessage>> = None;
@@ -411,9 +454,8 @@ impl<'de> Visitor<'de> for ResponseVisitor {
                 }
             }
         }
-        let job_complete = match job_complete {
-            Some(Some(b)) => b.0,
-            Some(None) | None => return Err(de::Error::missing_field("job_complete")),
+        let Some(LenientBool(job_complete)) = job_complete else {
+            return Err(de::Error::missing_field("job_complete"));
         };
         Ok(JobStatusResponse {
             timestamp: timestamp.flatten().map(|t| t.0).unwrap_or_default(),

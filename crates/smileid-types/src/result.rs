@@ -40,6 +40,17 @@ impl FieldValue for Value {
 
 macro_rules! job_result {
     ( $( $(#[$meta:meta])* $field:ident : $ty:ty = $wire:literal, )* ) => {
+        /// The typed fields, numbered for the duplicate-key bit set.
+        #[allow(non_camel_case_types)]
+        enum FieldBit {
+            $( $field, )*
+            /// The number of typed fields.
+            Count,
+        }
+
+        // Every typed field has a bit in the `u32` of seen keys.
+        const _: () = assert!((FieldBit::Count as u32) <= 32);
+
         /// A result object (protocol section 3): the `result` of a job status
         /// response, each entry of its `history`, and the result part of a
         /// callback body.
@@ -70,18 +81,23 @@ macro_rules! job_result {
                 matches!(key, $( $wire )|*)
             }
 
-            /// Reads the value of one entry of the result object.
+            /// Reads the value of one entry of the result object. `seen`
+            /// holds a bit per typed field already read (also when its value
+            /// was `null`), so a key given twice is an error.
             pub(crate) fn read_entry<'de, A: MapAccess<'de>>(
                 &mut self,
+                seen: &mut u32,
                 key: Cow<'de, str>,
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match &*key {
                     $(
                         $wire => {
-                            if self.$field.is_some() {
+                            let bit = 1u32 << (FieldBit::$field as u32);
+                            if *seen & bit != 0 {
                                 return Err(de::Error::duplicate_field($wire));
                             }
+                            *seen |= bit;
                             self.$field = <$ty as FieldValue>::read(map)?;
                         }
                     )*
@@ -288,8 +304,9 @@ impl<'de> Visitor<'de> for JobResultVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JobResult, A::Error> {
         let mut result = JobResult::default();
+        let mut seen = 0u32;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            result.read_entry(key, &mut map)?;
+            result.read_entry(&mut seen, key, &mut map)?;
         }
         Ok(result)
     }
@@ -385,22 +402,25 @@ impl<'de> Visitor<'de> for PartnerParamsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PartnerParams, A::Error> {
         let mut p = PartnerParams::default();
+        // Seen flags rather than `is_some()`, so `null` then a value is
+        // still a duplicate.
+        let (mut seen_user, mut seen_job, mut seen_type) = (false, false, false);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match &*key {
                 "user_id" => {
-                    if p.user_id.is_some() {
+                    if std::mem::replace(&mut seen_user, true) {
                         return Err(de::Error::duplicate_field("user_id"));
                     }
                     p.user_id = map.next_value::<Option<LenientText>>()?.map(|t| t.0);
                 }
                 "job_id" => {
-                    if p.job_id.is_some() {
+                    if std::mem::replace(&mut seen_job, true) {
                         return Err(de::Error::duplicate_field("job_id"));
                     }
                     p.job_id = map.next_value::<Option<LenientText>>()?.map(|t| t.0);
                 }
                 "job_type" => {
-                    if p.job_type.is_some() {
+                    if std::mem::replace(&mut seen_type, true) {
                         return Err(de::Error::duplicate_field("job_type"));
                     }
                     p.job_type = map.next_value()?;

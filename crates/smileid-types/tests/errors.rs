@@ -195,3 +195,81 @@ fn from_slice_conveniences_agree_with_decode() {
         "ResultCode"
     );
 }
+
+#[test]
+fn a_key_given_twice_is_an_error_even_when_the_first_is_null() {
+    for (text, field) in [
+        (
+            r#"{"ResultCode": null, "ResultCode": "0810"}"#,
+            "ResultCode",
+        ),
+        (r#"{"Antifraud": null, "Antifraud": {}}"#, "Antifraud"),
+        (r#"{"FullName": "A", "FullName": null}"#, "FullName"),
+        (
+            r#"{"PartnerParams": {"user_id": null, "user_id": "u"}}"#,
+            "user_id",
+        ),
+        (
+            r#"{"PartnerParams": {"job_id": null, "job_id": "j"}}"#,
+            "job_id",
+        ),
+        (
+            r#"{"PartnerParams": {"job_type": null, "job_type": 1}}"#,
+            "job_type",
+        ),
+    ] {
+        let e = decode::<JobResult>(text.as_bytes()).unwrap_err();
+        assert_eq!(e.kind(), DecodeErrorKind::Data, "{text}");
+        assert_eq!(e.message(), format!("duplicate field `{field}`"), "{text}");
+    }
+    let e = decode::<CallbackBody>(br#"{"ResultCode": null, "signature": "s", "ResultCode": "1"}"#)
+        .unwrap_err();
+    assert_eq!(e.message(), "duplicate field `ResultCode`");
+    let e = response_err(r#"{"job_complete": true, "result": null, "result": "x"}"#);
+    assert_eq!(e.message(), "duplicate field `result`");
+    let e = response_err(
+        r#"{"job_complete": true, "history": [{"PartnerParams": {"user_id": null, "user_id": "u"}}]}"#,
+    );
+    assert_eq!(e.message(), "duplicate field `user_id`");
+    assert_eq!(e.path(), "history[0].PartnerParams");
+    // One null and nothing else is simply absent.
+    let r = decode::<JobResult>(br#"{"ResultCode": null, "PartnerParams": {"user_id": null}}"#)
+        .unwrap();
+    assert!(r.result_code.is_none());
+    assert_eq!(r.partner_params.unwrap().user_id, None);
+}
+
+#[test]
+fn job_complete_is_required_with_a_clear_message() {
+    // An error body served with status 200 is not a job status answer.
+    let body = br#"{"code":"2205","error":"You're not authorized to do that"}"#;
+    let e = decode::<JobStatusResponse>(body).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::Data);
+    assert_eq!(e.path(), "");
+    assert_eq!(
+        e.to_string(),
+        "unexpected JSON shape at `$`: missing field `job_complete` (line 1, column 58)"
+    );
+    // `null` is reported where it is, with serde_json's wording.
+    let e = response_err(r#"{"job_complete": null, "job_success": true}"#);
+    assert_eq!(e.kind(), DecodeErrorKind::Data);
+    assert_eq!(e.path(), "job_complete");
+    assert_eq!(
+        e.message(),
+        r#"invalid type: null, expected a boolean or the text "true"/"false""#
+    );
+}
+
+#[test]
+fn null_is_called_null_in_messages() {
+    let e = response_err(r#"{"job_complete": true, "image_links": {"selfie_image": null}}"#);
+    assert_eq!(e.path(), "image_links.selfie_image");
+    assert_eq!(e.message(), "invalid type: null, expected a string");
+    let e =
+        response_err(r#"{"job_complete": true, "result": {"Actions": {"Liveness_Check": null}}}"#);
+    assert_eq!(e.path(), "result.Actions.Liveness_Check");
+    assert_eq!(e.message(), "invalid type: null, expected a string");
+    let e = response_err(r#"{"job_complete": true, "history": [null]}"#);
+    assert_eq!(e.path(), "history[0]");
+    assert_eq!(e.message(), "invalid type: null, expected a result object");
+}

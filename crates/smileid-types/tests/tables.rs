@@ -370,6 +370,70 @@ fn request_serializes_exactly_the_documented_keys() {
 }
 
 #[test]
+fn request_reads_null_options_as_absent() {
+    // Official SDKs send `null` for options the caller did not set.
+    let body = br#"{"partner_id": "085", "timestamp": "2026-08-21T12:00:00.000Z",
+        "signature": "c2ln", "user_id": "user-1", "job_id": "job-1",
+        "history": null, "image_links": null,
+        "source_sdk": null, "source_sdk_version": null}"#;
+    let req = JobStatusRequest::from_slice(body).unwrap();
+    assert_eq!(req.partner_id, "085");
+    assert_eq!(req.signature.as_str(), "c2ln");
+    assert_eq!(req.history, None);
+    assert_eq!(req.image_links, None);
+    assert_eq!(req.source_sdk, None);
+    assert_eq!(req.source_sdk_version, None);
+    // Written back, unset options are omitted rather than null.
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        json!({
+            "partner_id": "085",
+            "timestamp": "2026-08-21T12:00:00.000Z",
+            "signature": "c2ln",
+            "user_id": "user-1",
+            "job_id": "job-1"
+        })
+    );
+    // Mixed: one option set, the other null.
+    let req = JobStatusRequest::from_slice(
+        br#"{"partner_id": "085", "timestamp": "t", "signature": "s", "user_id": "u",
+             "job_id": "j", "history": true, "image_links": null}"#,
+    )
+    .unwrap();
+    assert_eq!((req.history, req.image_links), (Some(true), None));
+}
+
+#[test]
+fn image_link_queries_never_show_in_debug() {
+    let query = "X-Amz-Signature=0123456789abcdef&Expires=1700000000";
+    let r = JobStatusResponse::from_slice(
+        format!(
+            r#"{{"job_complete": true, "image_links": {{
+                "selfie_image": "https://example.invalid/selfie.jpg?{query}",
+                "plain": "https://example.invalid/id.jpg",
+                "error": "Some images expired?"}}}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let links = r.image_links.as_ref().unwrap();
+    // The value is whole...
+    assert_eq!(
+        links.selfie_image(),
+        Some(format!("https://example.invalid/selfie.jpg?{query}").as_str())
+    );
+    // ...but Debug stops at the query.
+    assert_eq!(
+        format!("{links:?}"),
+        r#"ImageLinks({"error": "Some images expired?", "plain": "https://example.invalid/id.jpg", "selfie_image": "https://example.invalid/selfie.jpg?[REDACTED]"})"#
+    );
+    for shown in [format!("{r:?}"), format!("{r:#?}")] {
+        assert!(!shown.contains("0123456789abcdef"), "{shown}");
+        assert!(shown.contains("selfie.jpg?[REDACTED]"), "{shown}");
+    }
+}
+
+#[test]
 fn signatures_never_show_in_debug() {
     let secret = "uUYbEK5AFti5GQVEi1VoyJOw6/3acWDm+PBhiC+90so=";
     let sig = SignatureText::from(secret);
