@@ -419,6 +419,14 @@ fn parse_status_request(body: &[u8]) -> Result<StatusRequest<'_>, ParseError> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ParseError::InvalidJson("expected a JSON object".to_owned()));
     }
+    // JSON text is UTF-8; serde_json checks only the strings it keeps, not
+    // those of ignored keys.
+    if let Err(e) = std::str::from_utf8(body) {
+        return Err(ParseError::InvalidJson(format!(
+            "invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        )));
+    }
     match serde_json::from_slice::<StatusRequest<'_>>(body) {
         Ok(r) => Ok(r),
         Err(e) => {
