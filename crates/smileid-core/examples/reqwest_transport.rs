@@ -2,7 +2,7 @@
 //! (the `ring` provider; no OpenSSL), and a tokio timer.
 //!
 //! ```text
-//! SMILEID_PARTNER_ID=085 SMILEID_API_KEY=... \
+//! SMILE_PARTNER_ID=085 SMILE_API_KEY=... \
 //!     cargo run -p smileid-core --example reqwest_transport -- USER_ID JOB_ID [BASE_URL]
 //! ```
 //!
@@ -157,8 +157,8 @@ async fn run() -> Result<(), Box<dyn StdError + Send + Sync>> {
         Some(url) => Environment::custom_insecure_loopback(url),
         None => Environment::Sandbox,
     };
-    let partner_id = std::env::var("SMILEID_PARTNER_ID").map_err(|_| "set SMILEID_PARTNER_ID")?;
-    let api_key = std::env::var("SMILEID_API_KEY").map_err(|_| "set SMILEID_API_KEY")?;
+    let partner_id = std::env::var("SMILE_PARTNER_ID").map_err(|_| "set SMILE_PARTNER_ID")?;
+    let api_key = std::env::var("SMILE_API_KEY").map_err(|_| "set SMILE_API_KEY")?;
 
     let client = Client::builder(partner_id, api_key)
         .environment(environment)

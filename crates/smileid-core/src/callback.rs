@@ -10,7 +10,7 @@ use smileid_sign::{Freshness, FreshnessError, Signer};
 use smileid_types::{CallbackBody, JobResult, Outcome};
 
 use crate::error::SignatureFailure;
-use crate::request::{read_envelope, signature_failure};
+use crate::request::{is_json_object, read_envelope, signature_failure};
 
 /// Default largest callback body: 2 MiB (real bodies reach about 1.5 MB).
 pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 2 * 1024 * 1024;
@@ -246,8 +246,7 @@ pub fn verify_callback(
             max: policy.max_body_bytes,
         });
     }
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
+    if !is_json_object(body) {
         return Err(CallbackError::NotJson {
             message: "expected a JSON object".to_owned(),
         });

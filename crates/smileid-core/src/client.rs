@@ -4,7 +4,7 @@
 use std::fmt;
 use std::pin::pin;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::future::{Either, select};
 use http::HeaderValue;
@@ -24,6 +24,17 @@ use crate::wait::{PollEvent, PollOutcome, WaitPolicy};
 /// The default limit on one attempt (one request and its response).
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Which limit cut an attempt short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    /// The deadline of a wait.
+    Wait,
+    /// The overall limit of one call ([`ClientBuilder::call_timeout`]).
+    Call,
+    /// The limit of one attempt ([`ClientBuilder::attempt_timeout`]).
+    Attempt,
+}
+
 /// A Smile ID v1 client over any [`HttpTransport`] and [`Timer`].
 ///
 /// It owns no socket, runtime or clock: the transport sends, the timer
@@ -39,8 +50,12 @@ pub struct Client<T, R> {
     base: BaseUrl,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     user_agent: HeaderValue,
     rng: Mutex<fastrand::Rng>,
+    /// The time the latest request was signed at; see
+    /// [`Client::signing_time`].
+    last_signed: Mutex<Option<SystemTime>>,
     transport: T,
     timer: R,
 }
@@ -55,6 +70,7 @@ pub struct Client<T, R> {
 ///     .environment(Environment::Production)
 ///     .retry_policy(RetryPolicy::default().with_max_retries(3))
 ///     .attempt_timeout(Some(Duration::from_secs(10)))
+///     .call_timeout(Some(Duration::from_secs(25)))
 ///     .user_agent_suffix("my-app/1.2");
 /// ```
 #[must_use]
@@ -63,6 +79,7 @@ pub struct ClientBuilder {
     environment: Environment,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     user_agent_suffix: Option<String>,
     rng_seed: Option<u64>,
 }
@@ -74,6 +91,7 @@ impl ClientBuilder {
             environment: Environment::Sandbox,
             retry: RetryPolicy::default(),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            call_timeout: None,
             user_agent_suffix: None,
             rng_seed: None,
         }
@@ -101,6 +119,24 @@ impl ClientBuilder {
     /// the transport. Default: 30 s.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The longest one [`Client::job_status`] call may take in all: every
+    /// attempt and every backoff between them. `None` (the default) sets no
+    /// overall limit, so with the default attempt timeout and retry policy a
+    /// call against a server that never answers can take about 92 s (three
+    /// attempts of 30 s and two backoffs), and longer when the server asks
+    /// for a `Retry-After` wait.
+    ///
+    /// When the limit passes during an attempt, that attempt is dropped and
+    /// the call fails with a retryable `Timeout` transport error; a retry
+    /// whose backoff would end past the limit is not made, and the error of
+    /// the last attempt is returned instead. In
+    /// [`Client::wait_for_completion`] the limit applies to each poll, inside
+    /// the wait's own deadline.
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
         self
     }
 
@@ -160,8 +196,10 @@ impl ClientBuilder {
             base,
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
+            call_timeout: self.call_timeout,
             user_agent,
             rng: Mutex::new(rng),
+            last_signed: Mutex::new(None),
             transport,
             timer,
         })
@@ -175,6 +213,7 @@ impl fmt::Debug for ClientBuilder {
             .field("environment", &self.environment)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
+            .field("call_timeout", &self.call_timeout)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .finish_non_exhaustive()
     }
@@ -226,6 +265,12 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
         self.attempt_timeout
     }
 
+    /// The overall limit of one call, all attempts included
+    /// ([`ClientBuilder::call_timeout`]).
+    pub fn call_timeout(&self) -> Option<Duration> {
+        self.call_timeout
+    }
+
     /// The `User-Agent` sent.
     pub fn user_agent(&self) -> &str {
         self.user_agent.to_str().unwrap_or(DEFAULT_USER_AGENT)
@@ -242,8 +287,10 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
     }
 
     /// Asks for the status of one job, retrying transient failures per the
-    /// [`RetryPolicy`]. Each attempt is signed afresh. The returned status
-    /// may be incomplete; see [`Client::wait_for_completion`] to wait.
+    /// [`RetryPolicy`]. Each attempt is signed afresh and bounded by the
+    /// attempt timeout; the whole call by the call timeout, if one is set
+    /// ([`ClientBuilder::call_timeout`]). The returned status may be
+    /// incomplete; see [`Client::wait_for_completion`] to wait.
     ///
     /// # Errors
     ///
@@ -286,7 +333,7 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
     /// every poll (a progress display, a log line).
     ///
     /// Every poll is a freshly signed [`Client::job_status`] call, with its
-    /// own retries. A retryable failure that outlasts those retries does not
+    /// own retries (and its own call timeout, if set). A retryable failure that outlasts those retries does not
     /// end the wait: the next poll follows on schedule (or after the
     /// server's `Retry-After`, if longer). A non-retryable failure ends the
     /// wait at once. The overall deadline bounds everything, including a
@@ -422,12 +469,21 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
         }
     }
 
-    /// One job status call with retries, bounded by `deadline` if any.
+    /// One job status call with retries, bounded by the wait's `deadline`
+    /// if any, and by the call timeout if set.
     async fn call(
         &self,
         query: &JobStatusQuery,
         deadline: Option<Instant>,
     ) -> Result<JobStatus, Stop> {
+        let call_deadline = self
+            .call_timeout
+            .and_then(|timeout| self.timer.now().checked_add(timeout));
+        // The sooner of the two: no backoff may end past it.
+        let last_resume = match (deadline, call_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let mut retries: u32 = 0;
         loop {
             let span = tracing::info_span!(
@@ -436,7 +492,11 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
                 http.status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let error = match self.attempt(query, deadline).instrument(span).await {
+            let error = match self
+                .attempt(query, deadline, call_deadline)
+                .instrument(span)
+                .await
+            {
                 Ok(status) => return Ok(status),
                 Err(Stop::Deadline) => return Err(Stop::Deadline),
                 Err(Stop::Failed(error)) => error,
@@ -448,9 +508,9 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
             let Some(delay) = self.retry.decide(retries, &error, jitter) else {
                 return Err(Stop::Failed(error));
             };
-            if let Some(deadline) = deadline {
+            if let Some(last_resume) = last_resume {
                 let resume = self.timer.now().checked_add(delay);
-                if resume.is_none_or(|at| at >= deadline) {
+                if resume.is_none_or(|at| at >= last_resume) {
                     return Err(Stop::Failed(error));
                 }
             }
@@ -464,46 +524,58 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
         }
     }
 
-    /// One signed request and its verified response.
+    /// One signed request and its verified response, raced against the
+    /// tightest of the wait's deadline, the call's deadline and the attempt
+    /// timeout.
     async fn attempt(
         &self,
         query: &JobStatusQuery,
         deadline: Option<Instant>,
+        call_deadline: Option<Instant>,
     ) -> Result<JobStatus, Stop> {
+        let started = self.timer.now();
+        let left = |at: Option<Instant>| at.map(|at| at.saturating_duration_since(started));
+        let (wait_left, call_left) = (left(deadline), left(call_deadline));
+        if wait_left == Some(Duration::ZERO) {
+            return Err(Stop::Deadline);
+        }
+        if call_left == Some(Duration::ZERO) {
+            return Err(Stop::Failed(Error::Transport(self.call_timed_out())));
+        }
+        // The first of equal limits wins: a wait's deadline is reported as
+        // such, and the call's limit before the attempt's.
+        let limit = [
+            (wait_left, Limit::Wait),
+            (call_left, Limit::Call),
+            (self.attempt_timeout, Limit::Attempt),
+        ]
+        .into_iter()
+        .filter_map(|(left, which)| left.map(|left| (left, which)))
+        .min_by_key(|&(left, _)| left);
+
         let mut request =
-            build_job_status_request(&self.signer, &self.base, query, self.timer.system_now())
+            build_job_status_request(&self.signer, &self.base, query, self.signing_time())
                 .map_err(Stop::Failed)?;
         request
             .headers_mut()
             .insert(USER_AGENT, self.user_agent.clone());
-        let started = self.timer.now();
-        let remaining = deadline.map(|d| d.saturating_duration_since(started));
-        if remaining == Some(Duration::ZERO) {
-            return Err(Stop::Deadline);
-        }
-        // The tighter of the attempt timeout and the caller's deadline.
-        let limit = match (self.attempt_timeout, remaining) {
-            (Some(timeout), Some(remaining)) if remaining <= timeout => Some((remaining, true)),
-            (Some(timeout), _) => Some((timeout, false)),
-            (None, Some(remaining)) => Some((remaining, true)),
-            (None, None) => None,
-        };
         let send = self.transport.send(request);
         let sent = match limit {
             None => send.await,
-            Some((limit, is_deadline)) => {
-                match select(pin!(send), pin!(self.timer.sleep(limit))).await {
-                    Either::Left((sent, _)) => sent,
-                    Either::Right(((), _)) if is_deadline => {
+            Some((limit, which)) => match select(pin!(send), pin!(self.timer.sleep(limit))).await {
+                Either::Left((sent, _)) => sent,
+                Either::Right(((), _)) => match which {
+                    Limit::Wait => {
                         tracing::debug!("deadline passed while the request was in flight");
                         return Err(Stop::Deadline);
                     }
-                    Either::Right(((), _)) => Err(TransportError::msg(
+                    Limit::Call => Err(self.call_timed_out()),
+                    Limit::Attempt => Err(TransportError::msg(
                         TransportErrorKind::Timeout,
                         format!("no response within {limit:?}"),
                     )),
-                }
-            }
+                },
+            },
         };
         let latency = self.timer.now().saturating_duration_since(started);
         let span = tracing::Span::current();
@@ -518,6 +590,45 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
     }
 }
 
+impl<T, R: Timer> Client<T, R> {
+    /// The time to sign the next request at: the wall clock, moved on to one
+    /// millisecond after the previous request's time when the clock has not
+    /// passed it yet. Timestamps carry milliseconds, so without this two
+    /// attempts in the same millisecond (a `Retry-After: 0` answered at
+    /// once) would carry the same timestamp and signature. A clock stepped
+    /// back by more than a second is followed as it is.
+    fn signing_time(&self) -> SystemTime {
+        const STEP: Duration = Duration::from_millis(1);
+        const MAX_LEAD: Duration = Duration::from_secs(1);
+        let now = self.timer.system_now();
+        let mut last = match self.last_signed.lock() {
+            Ok(last) => last,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let at = match last.and_then(|previous| previous.checked_add(STEP)) {
+            Some(next)
+                if now < next && next.duration_since(now).unwrap_or_default() <= MAX_LEAD =>
+            {
+                next
+            }
+            _ => now,
+        };
+        *last = Some(at);
+        at
+    }
+
+    /// The error of a call that outlasted its call timeout.
+    fn call_timed_out(&self) -> TransportError {
+        TransportError::msg(
+            TransportErrorKind::Timeout,
+            format!(
+                "the call did not complete within its limit of {:?}",
+                self.call_timeout.unwrap_or_default()
+            ),
+        )
+    }
+}
+
 impl<T, R> fmt::Debug for Client<T, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -526,6 +637,7 @@ impl<T, R> fmt::Debug for Client<T, R> {
             .field("base_url", &self.base)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
+            .field("call_timeout", &self.call_timeout)
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
     }

@@ -90,6 +90,25 @@ impl Environment {
         })
     }
 
+    /// The environment called `name`: `sandbox` (also `test`) or
+    /// `production` (also `prod`, `live`), in any case, surrounding
+    /// whitespace ignored. `None` for any other name.
+    ///
+    /// ```
+    /// use smileid_core::Environment;
+    ///
+    /// assert_eq!(Environment::from_name(" Production "), Some(Environment::Production));
+    /// assert_eq!(Environment::from_name("test"), Some(Environment::Sandbox));
+    /// assert_eq!(Environment::from_name("staging"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "sandbox" | "test" => Some(Self::Sandbox),
+            "production" | "prod" | "live" => Some(Self::Production),
+            _ => None,
+        }
+    }
+
     /// A short name: `sandbox`, `production` or `custom`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -141,17 +160,14 @@ impl fmt::Display for Environment {
     }
 }
 
-/// Parses `sandbox`, `production` (also `prod`, `test`), or else a custom
-/// `https` URL. Never fails: a bad URL is reported when it is used.
+/// Parses a name known to [`Environment::from_name`] (`sandbox`,
+/// `production`, ...), or else a custom `https` URL. Never fails: a bad URL
+/// is reported when it is used.
 impl FromStr for Environment {
     type Err = std::convert::Infallible;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "sandbox" | "test" => Self::Sandbox,
-            "production" | "prod" | "live" => Self::Production,
-            _ => Self::custom(s.trim()),
-        })
+        Ok(Self::from_name(s).unwrap_or_else(|| Self::custom(s.trim())))
     }
 }
 
@@ -246,8 +262,18 @@ impl fmt::Display for BaseUrl {
     }
 }
 
-/// `127.0.0.0/8`, `::1` (with or without brackets), `localhost`.
-fn is_loopback_host(host: &str) -> bool {
+/// Whether `host` (as in a URL's authority) is a loopback host, the only
+/// kind plain `http` may be sent to: `localhost` (any case), an IPv4
+/// address in `127.0.0.0/8`, or `::1` (with or without brackets). Names
+/// that merely resolve to loopback (`localhost.`, `app.localhost`) are not.
+///
+/// ```
+/// use smileid_core::environment::is_loopback_host;
+///
+/// assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]"));
+/// assert!(!is_loopback_host("10.0.0.1") && !is_loopback_host("localhost.example.com"));
+/// ```
+pub fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
@@ -413,5 +439,41 @@ mod tests {
             "https://x.example/v1".parse::<Environment>().unwrap(),
             Environment::custom("https://x.example/v1")
         );
+        for (name, expected) in [
+            ("sandbox", Some(Environment::Sandbox)),
+            ("TEST", Some(Environment::Sandbox)),
+            (" prod\n", Some(Environment::Production)),
+            ("live", Some(Environment::Production)),
+            ("custom", None),
+            ("", None),
+        ] {
+            assert_eq!(Environment::from_name(name), expected, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "LocalHost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "localhost.",
+            "app.localhost",
+            "localhost.example.com",
+            "10.0.0.1",
+            "128.0.0.1",
+            "[::2]",
+            "[::ffff:127.0.0.1]",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 }

@@ -265,7 +265,8 @@ fn one_line(text: &str, max: usize) -> String {
     truncate_chars(&out, max)
 }
 
-fn is_json_object(body: &[u8]) -> bool {
+/// Whether the first non-whitespace byte opens a JSON object.
+pub(crate) fn is_json_object(body: &[u8]) -> bool {
     body.iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'{')

@@ -117,7 +117,7 @@ impl RetryPolicy {
             jitter.clamp(0.0, 1.0)
         };
         let half = ceiling / 2;
-        half + half.mul_f64(jitter)
+        half.saturating_add(half.mul_f64(jitter))
     }
 
     /// The pure retry decision: after `retries` retries already made, with
@@ -206,6 +206,15 @@ mod tests {
         assert_eq!(p.backoff(0, 0.5), Duration::from_millis(375));
         assert_eq!(p.backoff(0, -3.0), Duration::from_millis(250));
         assert_eq!(p.backoff(0, f64::NAN), Duration::from_millis(250));
+        // Extreme settings saturate instead of overflowing.
+        let huge = RetryPolicy::default()
+            .with_initial_backoff(Duration::MAX)
+            .with_max_backoff(Duration::MAX);
+        for retry in [0, 1, 40, u32::MAX] {
+            for jitter in [0.0, 0.5, 1.0] {
+                assert!(huge.backoff(retry, jitter) >= Duration::MAX / 2);
+            }
+        }
     }
 
     #[test]

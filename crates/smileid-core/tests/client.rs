@@ -443,3 +443,145 @@ fn error_size_stays_small() {
         std::mem::size_of::<Error>()
     );
 }
+
+#[test]
+fn no_call_timeout_by_default() {
+    let client = client(Scripted::default(), FakeTimer::default());
+    assert_eq!(client.call_timeout(), None);
+    assert_eq!(
+        client.attempt_timeout(),
+        Some(smileid_core::DEFAULT_ATTEMPT_TIMEOUT)
+    );
+}
+
+#[test]
+fn a_call_timeout_bounds_all_attempts_and_backoffs_together() {
+    // Without it: three hanging attempts of 10 s each.
+    let transport = Scripted::new([Reply::Hang, Reply::Hang, Reply::Hang]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .attempt_timeout(Some(Duration::from_secs(10)))
+        .call_timeout(Some(Duration::from_secs(15)))
+        .rng_seed(5)
+        .build(transport.clone(), timer.clone())
+        .unwrap();
+    assert_eq!(client.call_timeout(), Some(Duration::from_secs(15)));
+    let err = block_on(client.job_status(&query())).unwrap_err();
+    // The first attempt times out at 10 s, the backoff fits, the second
+    // attempt is cut when the call's 15 s are over; no third attempt.
+    assert_eq!(transport.count(), 2);
+    assert_eq!(timer.elapsed(), Duration::from_secs(15));
+    let Error::Transport(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.kind(), TransportErrorKind::Timeout);
+    assert!(e.to_string().contains("15s"), "{e}");
+    assert!(err.is_retryable());
+    let sleeps = timer.sleeps();
+    assert_eq!(sleeps.len(), 3, "{sleeps:?}");
+    assert_eq!(sleeps[0], Duration::from_secs(10));
+    assert_eq!(sleeps[0] + sleeps[1] + sleeps[2], Duration::from_secs(15));
+}
+
+#[test]
+fn a_backoff_past_the_call_timeout_is_not_slept() {
+    let transport = Scripted::new([respond(503, "")]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .retry_policy(RetryPolicy::default().with_initial_backoff(Duration::from_secs(4)))
+        .call_timeout(Some(Duration::from_secs(1)))
+        .build(transport.clone(), timer.clone())
+        .unwrap();
+    let err = block_on(client.job_status(&query())).unwrap_err();
+    // The real error of the last attempt, not a timeout.
+    assert_eq!(err.http_status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(transport.count(), 1);
+    assert!(timer.sleeps().is_empty());
+
+    // A Retry-After that would end past the limit is not waited for either.
+    let mut busy = response(429, "");
+    busy.headers_mut()
+        .insert("retry-after", "20".parse().unwrap());
+    let transport = Scripted::new([Reply::Respond(busy)]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .call_timeout(Some(Duration::from_secs(10)))
+        .build(transport.clone(), timer.clone())
+        .unwrap();
+    let err = block_on(client.job_status(&query())).unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(20)));
+    assert_eq!(transport.count(), 1);
+    assert!(timer.sleeps().is_empty());
+}
+
+#[test]
+fn a_call_timeout_shorter_than_the_attempt_timeout_cuts_the_attempt() {
+    let transport = Scripted::new([Reply::Hang]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .call_timeout(Some(Duration::from_secs(2)))
+        .build(transport.clone(), timer.clone())
+        .unwrap();
+    let err = block_on(client.job_status(&query())).unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    assert_eq!(timer.sleeps(), [Duration::from_secs(2)]);
+    assert_eq!(transport.count(), 1);
+
+    // Also with no attempt timeout at all.
+    let transport = Scripted::new([Reply::Hang]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .attempt_timeout(None)
+        .call_timeout(Some(Duration::from_secs(3)))
+        .build(transport, timer.clone())
+        .unwrap();
+    block_on(client.job_status(&query())).unwrap_err();
+    assert_eq!(timer.sleeps(), [Duration::from_secs(3)]);
+}
+
+#[test]
+fn attempts_in_the_same_millisecond_still_get_fresh_signatures() {
+    // `Retry-After: 0` and a clock that does not move: without care, the
+    // attempts would all be signed at the same millisecond.
+    let transport = Scripted::new([
+        with_retry_after(503, "0"),
+        with_retry_after(503, "0"),
+        respond(200, pending_body()),
+        respond(200, pending_body()),
+    ]);
+    let timer = FakeTimer::default();
+    let client = client(transport.clone(), timer.clone());
+    block_on(client.job_status(&query())).unwrap();
+    assert_eq!(timer.elapsed(), Duration::ZERO);
+    // Once the clock has moved on, its time is used as it is again.
+    timer.advance(Duration::from_secs(1));
+    block_on(client.job_status(&query())).unwrap();
+
+    let bodies = transport.bodies();
+    let timestamps: Vec<&str> = bodies
+        .iter()
+        .map(|b| b["timestamp"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        timestamps,
+        [
+            "2026-08-21T12:00:00.000Z",
+            "2026-08-21T12:00:00.001Z",
+            "2026-08-21T12:00:00.002Z",
+            "2026-08-21T12:00:01.000Z",
+        ]
+    );
+    assert_ne!(bodies[0]["signature"], bodies[1]["signature"]);
+    assert_ne!(bodies[1]["signature"], bodies[2]["signature"]);
+    for body in &bodies {
+        signer()
+            .verify(
+                body["timestamp"].as_str().unwrap(),
+                body["signature"].as_str().unwrap(),
+            )
+            .unwrap();
+    }
+}

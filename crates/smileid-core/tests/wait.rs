@@ -379,3 +379,44 @@ fn zero_max_polls_makes_no_request() {
     ));
     assert_eq!(transport.count(), 0);
 }
+
+#[test]
+fn a_call_timeout_bounds_each_poll_and_the_wait_goes_on() {
+    let transport = Scripted::new([Reply::Hang, respond(200, complete_body())]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .call_timeout(Some(secs(5)))
+        .build(transport.clone(), timer.clone())
+        .unwrap();
+    let mut events = Vec::new();
+    let status = block_on(client.wait_for_completion_with(
+        &query(),
+        &WaitPolicy::default(),
+        record(&mut events),
+    ))
+    .unwrap();
+    assert!(status.is_complete());
+    // The first poll is cut after 5 s (a retry would not fit), the second
+    // follows on schedule.
+    assert_eq!(timer.sleeps(), [secs(5), secs(2)]);
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["failed", "complete"]);
+    assert_eq!(transport.count(), 2);
+}
+
+#[test]
+fn the_wait_deadline_wins_over_a_longer_call_timeout() {
+    let transport = Scripted::new([Reply::Hang]);
+    let timer = FakeTimer::default();
+    let client = Client::builder(PARTNER_ID, API_KEY)
+        .call_timeout(Some(secs(60)))
+        .build(transport, timer.clone())
+        .unwrap();
+    let policy = WaitPolicy::default().with_deadline(secs(4));
+    let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
+    assert!(
+        matches!(err, Error::WaitTimedOut { polls: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(timer.sleeps(), [secs(4)]);
+}
