@@ -205,6 +205,7 @@ impl fmt::Debug for Client {
 ///     .retry_policy(RetryPolicy::default().with_max_retries(3))
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .request_timeout(Duration::from_secs(20))
+///     .call_timeout(Some(Duration::from_secs(45)))
 ///     .max_body_bytes(8 * 1024 * 1024)
 ///     .add_root_certificates_pem_file("/etc/ssl/corporate-proxy.pem")
 ///     .build()?;
@@ -231,6 +232,7 @@ pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     environment: Environment,
     retry: RetryPolicy,
+    call_timeout: Option<Duration>,
     user_agent_suffix: Option<String>,
     transport: HyperTransportBuilder,
 }
@@ -245,6 +247,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("environment", &self.environment)
             .field("retry", &self.retry)
+            .field("call_timeout", &self.call_timeout)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("transport", &self.transport)
             .finish()
@@ -265,6 +268,7 @@ impl ClientBuilder {
             api_key: None,
             environment: Environment::Sandbox,
             retry: RetryPolicy::default(),
+            call_timeout: None,
             user_agent_suffix: None,
             transport: HyperTransportBuilder::new(),
         }
@@ -340,20 +344,15 @@ impl ClientBuilder {
         let mut builder = Self::new().credentials(partner_id.trim(), api_key);
 
         if let Some(env) = get(ENV_ENVIRONMENT)? {
-            let environment = match env.trim().to_ascii_lowercase().as_str() {
-                "sandbox" | "test" => Environment::Sandbox,
-                "production" | "prod" | "live" => Environment::Production,
-                _ => {
-                    return Err(BuildError::InvalidEnv {
-                        name: ENV_ENVIRONMENT,
-                        reason: format!(
-                            "expected `sandbox` or `production`, got `{}` \
-                             (set {ENV_BASE_URL} for a custom URL)",
-                            env.trim()
-                        ),
-                    });
-                }
-            };
+            let environment =
+                Environment::from_name(&env).ok_or_else(|| BuildError::InvalidEnv {
+                    name: ENV_ENVIRONMENT,
+                    reason: format!(
+                        "expected `sandbox` or `production`, got `{}` \
+                         (set {ENV_BASE_URL} for a custom URL)",
+                        env.trim()
+                    ),
+                })?;
             builder = builder.environment(environment);
         }
         if let Some(url) = get(ENV_BASE_URL)? {
@@ -420,6 +419,16 @@ impl ClientBuilder {
     /// body. Default 30 s. (Retries each get their own.)
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.request_timeout(timeout);
+        self
+    }
+
+    /// Limit for one whole `job_status` call: every attempt and the backoffs
+    /// between them. Default `None`: each attempt is bounded by the request
+    /// timeout, but the call as a whole only by the retry policy (about 92 s
+    /// with the defaults against a server that never answers). See
+    /// [`smileid_core::ClientBuilder::call_timeout`].
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
         self
     }
 
@@ -494,6 +503,7 @@ impl ClientBuilder {
             .environment(self.environment)
             .retry_policy(self.retry)
             .attempt_timeout(Some(attempt_timeout))
+            .call_timeout(self.call_timeout)
             .user_agent_suffix(USER_AGENT_TOKEN);
         if let Some(suffix) = self.user_agent_suffix {
             core = core.user_agent_suffix(suffix);

@@ -456,3 +456,28 @@ fn from_vars_reads_the_base_url_and_ca_file() {
     assert!(error.to_string().contains("not.pem"), "{error}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_call_timeout_stops_the_retries_of_a_silent_server() {
+    let server = support::raw(|stream| support::write_and_hold(stream, b"")).await;
+    // Without a call timeout: six attempts of 200 ms each.
+    let client = loopback_client(&server)
+        .request_timeout(Duration::from_millis(200))
+        .retry_policy(quick_retries(5))
+        .call_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    assert_eq!(client.call_timeout(), Some(Duration::from_millis(300)));
+    let error = bounded(client.job_status(&query())).await.unwrap_err();
+    match &error {
+        Error::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::Timeout, "{e:?}"),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    // The first attempt times out after 200 ms; the call's limit cuts the
+    // second one (or leaves no room for it).
+    assert!(
+        (1..=2).contains(&server.requests()),
+        "{} requests",
+        server.requests()
+    );
+}

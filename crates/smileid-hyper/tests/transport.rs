@@ -85,6 +85,9 @@ async fn tls_with_extra_root_negotiates_h2_and_delivers_the_request() {
     let url = format!("https://localhost:{}/v1/job_status", server.addr.port());
     let response = send(&transport, post(&url, b"{}")).await.unwrap();
     assert_eq!(response.status(), 200);
+
+    // Building and using the transport installed no process-wide provider.
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
 }
 
 #[tokio::test]
