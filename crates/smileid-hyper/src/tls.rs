@@ -164,12 +164,17 @@ mod tests {
 
     #[test]
     fn ring_wins_when_enabled() {
+        // rustls names each provider's random source after the provider.
+        let provider = crypto_provider();
+        let random = format!("{:?}", provider.secure_random);
         if cfg!(feature = "ring") {
             assert_eq!(CRYPTO_PROVIDER, "ring");
+            assert_eq!(random, "Ring");
         } else {
             assert_eq!(CRYPTO_PROVIDER, "aws-lc-rs");
+            assert_eq!(random, "AwsLcRs");
         }
-        assert!(!crypto_provider().cipher_suites.is_empty());
+        assert!(!provider.cipher_suites.is_empty());
     }
 
     #[test]

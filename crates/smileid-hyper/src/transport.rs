@@ -676,6 +676,23 @@ mod tests {
     }
 
     #[test]
+    fn documented_defaults() {
+        let transport = HyperTransport::new().unwrap();
+        assert_eq!(transport.connect_timeout(), Duration::from_secs(10));
+        assert_eq!(transport.request_timeout(), Duration::from_secs(30));
+        assert_eq!(transport.max_body_bytes(), 4 * 1024 * 1024);
+        let transport = HyperTransport::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .request_timeout(Duration::from_secs(7))
+            .max_body_bytes(10)
+            .build()
+            .unwrap();
+        assert_eq!(transport.connect_timeout(), Duration::from_secs(2));
+        assert_eq!(transport.request_timeout(), Duration::from_secs(7));
+        assert_eq!(transport.max_body_bytes(), 10);
+    }
+
+    #[test]
     fn no_roots_at_all_is_a_build_error() {
         let result = HyperTransport::builder().built_in_roots(false).build();
         assert!(matches!(result, Err(BuildError::NoRootCertificates)));

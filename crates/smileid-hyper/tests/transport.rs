@@ -115,6 +115,68 @@ async fn tls_from_a_pem_file_and_http1_only_server() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A rustls config of the test's own making: the escape hatch.
+fn own_tls_config(trusted_ca_pem: Option<&str>, alpn: &[&[u8]]) -> rustls::ClientConfig {
+    let mut roots = rustls::RootCertStore::empty();
+    if let Some(pem) = trusted_ca_pem {
+        use rustls::pki_types::pem::PemObject;
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+    }
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    config
+}
+
+#[tokio::test]
+async fn a_user_supplied_tls_config_is_the_one_used() {
+    let pki = Pki::new();
+    let server = support::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
+        http::Response::new(full("ok"))
+    })
+    .await;
+
+    // Trusting the test CA and asking for HTTP/1.1 only: the server would
+    // prefer h2, so the version proves the config's ALPN was used.
+    let transport = HyperTransport::builder()
+        .tls_config(own_tls_config(Some(&pki.ca_pem), &[b"http/1.1"]))
+        .build()
+        .unwrap();
+    let response = send(&transport, post(&server.url("https", "/"), b"{}"))
+        .await
+        .unwrap();
+    assert_eq!(response.version(), http::Version::HTTP_11);
+    assert_eq!(response.body().as_ref(), b"ok");
+
+    // Empty ALPN: both versions offered, h2 chosen.
+    let transport = HyperTransport::builder()
+        .tls_config(own_tls_config(Some(&pki.ca_pem), &[]))
+        .build()
+        .unwrap();
+    let response = send(&transport, post(&server.url("https", "/"), b"{}"))
+        .await
+        .unwrap();
+    assert_eq!(response.version(), http::Version::HTTP_2);
+
+    // A config trusting nothing replaces the built-in roots entirely.
+    let transport = HyperTransport::builder()
+        .tls_config(own_tls_config(None, &[]))
+        .build()
+        .unwrap();
+    let error = send(&transport, post(&server.url("https", "/"), b"{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
+    assert_eq!(server.requests(), 2);
+}
+
 #[tokio::test]
 async fn untrusted_certificate_is_a_connect_error() {
     let pki = Pki::new();
