@@ -756,11 +756,7 @@ fn check_emulator(signer: &Signer, body: &[u8]) -> Checked {
                 user_id: Option<String>,
                 job_id: Option<String>,
             }
-            if !body
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|&b| b == b'{')
-            {
+            if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
                 return Err("a body that is not a JSON object was accepted".into());
             }
             let fields: Fields = serde_json::from_slice(body)
