@@ -68,6 +68,11 @@ pub enum BuildError {
     )]
     RootsWithCustomTlsConfig,
 
+    /// The user agent token is not a valid HTTP header value (it holds a
+    /// control character such as a newline).
+    #[error("the user agent token is not a valid HTTP header value")]
+    InvalidUserAgent,
+
     /// rustls refused the TLS configuration.
     #[error("invalid TLS configuration")]
     Tls(#[source] rustls::Error),

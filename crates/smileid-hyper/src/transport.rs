@@ -347,7 +347,7 @@ pub struct HyperTransportBuilder {
     built_in_roots: bool,
     extra_roots: Vec<RootSource>,
     tls_config: Option<rustls::ClientConfig>,
-    user_agent_token: Option<HeaderValue>,
+    user_agent_token: Option<String>,
 }
 
 impl fmt::Debug for HyperTransportBuilder {
@@ -361,6 +361,7 @@ impl fmt::Debug for HyperTransportBuilder {
             .field("built_in_roots", &self.built_in_roots)
             .field("extra_roots", &self.extra_roots)
             .field("custom_tls_config", &self.tls_config.is_some())
+            .field("user_agent_token", &self.user_agent_token)
             .finish()
     }
 }
@@ -467,15 +468,27 @@ impl HyperTransportBuilder {
     }
 
     /// Adds a product token (such as `my-app/1.2`) to the `User-Agent`
-    /// header after `smileid-hyper/<version>`. Ignored if not a valid header
-    /// value.
-    pub fn user_agent_token(mut self, token: &str) -> Self {
-        self.user_agent_token = HeaderValue::from_str(token).ok();
+    /// header after `smileid-hyper/<version>`. A token that is not a valid
+    /// header value (a newline, say) makes [`build`](Self::build) fail with
+    /// [`BuildError::InvalidUserAgent`].
+    pub fn user_agent_token(mut self, token: impl Into<String>) -> Self {
+        self.user_agent_token = Some(token.into());
         self
     }
 
     /// Builds the transport, loading root certificates now.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] for unusable root certificates, an empty root
+    /// store, a custom TLS config combined with extra roots, or an invalid
+    /// user agent token.
     pub fn build(self) -> Result<HyperTransport, BuildError> {
+        let user_agent_token = match &self.user_agent_token {
+            Some(extra) => HeaderValue::from_str(&format!("{USER_AGENT_TOKEN} {}", extra.trim()))
+                .map_err(|_| BuildError::InvalidUserAgent)?,
+            None => HeaderValue::from_static(USER_AGENT_TOKEN),
+        };
         let (mut config, alpn) = match self.tls_config {
             Some(mut config) => {
                 if !self.extra_roots.is_empty() {
@@ -523,17 +536,6 @@ impl HyperTransportBuilder {
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .http2_only(alpn == Alpn::Http2);
         let client = builder.build(connector);
-
-        let user_agent_token = match self.user_agent_token {
-            Some(extra) => {
-                let mut value = USER_AGENT_TOKEN.as_bytes().to_vec();
-                value.push(b' ');
-                value.extend_from_slice(extra.as_bytes());
-                HeaderValue::from_bytes(&value)
-                    .unwrap_or_else(|_| HeaderValue::from_static(USER_AGENT_TOKEN))
-            }
-            None => HeaderValue::from_static(USER_AGENT_TOKEN),
-        };
 
         Ok(HyperTransport {
             client,
@@ -636,6 +638,13 @@ mod tests {
         assert_eq!(
             headers[USER_AGENT],
             format!("{USER_AGENT_TOKEN} my-app/2").as_str()
+        );
+
+        // An invalid token is refused, not dropped.
+        let result = bare_transport().user_agent_token("my-app\r\nX: 1").build();
+        assert!(
+            matches!(result, Err(BuildError::InvalidUserAgent)),
+            "{result:?}"
         );
     }
 
