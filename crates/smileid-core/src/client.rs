@@ -392,10 +392,14 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
                 return Err(timed_out(last, polls, &self.timer));
             }
             polls += 1;
-            let result = self
-                .call(query, deadline)
-                .instrument(tracing::info_span!("smileid.poll", poll = polls))
-                .await;
+            // Boxed: the state of a request in flight (the transport's future
+            // included) lives on the heap only while the poll runs, so a wait
+            // that sleeps between polls stays small (see docs/performance.md).
+            let result = Box::pin(
+                self.call(query, deadline)
+                    .instrument(tracing::info_span!("smileid.poll", poll = polls)),
+            )
+            .await;
             let elapsed = self.timer.now().saturating_duration_since(start);
             // How long until the next poll, if there is one.
             let next = |server_wait: Option<Duration>| -> Option<Duration> {

@@ -17,6 +17,18 @@ use support::*;
 
 const SECRET: &str = "very-secret-api-key-4711";
 
+/// The tests of this file run one at a time: `tracing` caches per call site
+/// whether anyone listens, and a call site first reached on a thread with no
+/// subscriber while the log test installs its own can stay cached as
+/// "nobody listens", dropping the span the log test looks for.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn secret_signer() -> Signer {
     Signer::new(PARTNER_ID, SECRET).unwrap()
 }
@@ -38,6 +50,7 @@ fn assert_clean(text: &str, signatures: &[String]) {
 
 #[test]
 fn debug_and_display_never_show_the_key_or_signatures() {
+    let _serial = serial();
     let response_signature = secret_signer().sign("2026-08-21T12:00:00.000Z").signature;
     let transport = Scripted::new([
         respond(200, signed_pending(false)),
@@ -131,6 +144,7 @@ impl Write for Buffer {
 
 #[test]
 fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
+    let _serial = serial();
     let buffer = Buffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
