@@ -3,9 +3,13 @@
 //! ```text
 //! cargo xtask ci      fmt check, clippy -D warnings, every test, docs with warnings denied
 //! cargo xtask bench   every benchmark, report in target/bench-report.md
+//! cargo xtask fuzz    a million fuzz cases per target, in release mode
+//! cargo xtask deps    the dependency policy: allowed licences, no OpenSSL (offline)
 //! ```
 
 mod bench;
+mod deps;
+mod fuzz;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -15,6 +19,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("deps") => deps::check(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(())
@@ -35,8 +41,10 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          tasks:\n  \
          ci     cargo fmt --check, clippy -D warnings on all targets and features,\n         \
-                the whole test suite (unit, integration, doctests), cargo doc -D warnings\n{}",
-        bench::HELP
+                the whole test suite (unit, integration, doctests), cargo doc -D warnings\n{}{}  \
+         deps   the dependency policy (allowed licences, no OpenSSL), offline\n",
+        bench::HELP,
+        fuzz::HELP
     );
 }
 
@@ -63,6 +71,7 @@ fn step(name: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> 
 }
 
 fn ci() -> Result<(), String> {
+    deps::check()?;
     step("fmt", &["fmt", "--all", "--", "--check"], &[])?;
     step(
         "clippy",
