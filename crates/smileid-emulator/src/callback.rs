@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -44,6 +44,10 @@ impl Default for CallbackConfig {
 }
 
 type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// How much of a receiver's answer is read (and dropped); reading stops
+/// there, so a receiver cannot make the emulator buffer without limit.
+const MAX_RECEIVER_ANSWER: usize = 64 * 1024;
 
 /// Sends callbacks from background tasks.
 pub(crate) struct CallbackSender {
@@ -183,8 +187,11 @@ async fn send_once(
     let attempt = async {
         let response = client.request(request).await?;
         let status = response.status().as_u16();
-        // Read (and drop) the answer so the connection can be reused.
-        let _ = response.into_body().collect().await;
+        // Read (and drop) a short answer so the connection can be reused;
+        // a longer one is abandoned at the cap.
+        let _ = Limited::new(response.into_body(), MAX_RECEIVER_ANSWER)
+            .collect()
+            .await;
         Ok::<u16, hyper_util::client::legacy::Error>(status)
     };
     match tokio::time::timeout(config.timeout, attempt).await {

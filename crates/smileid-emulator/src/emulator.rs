@@ -507,8 +507,8 @@ impl EmulatorHandle {
     ///
     /// # Errors
     ///
-    /// [`EmulatorError::InvalidFault`] for a status outside 200-599 or a
-    /// count of 0.
+    /// [`EmulatorError::InvalidFault`] for a status outside 200-599, a
+    /// status that cannot carry a body (204, 205, 304) or a count of 0.
     pub fn set_fault(&self, fault: FaultSpec) -> Result<FaultInfo, EmulatorError> {
         self.state.add_fault(fault)
     }

@@ -46,15 +46,26 @@ impl fmt::Display for Outcome {
 /// Build one with [`JobSpec::new`] and the setters, or deserialize one from
 /// the JSON accepted by `POST /admin/jobs` and seed files:
 ///
-/// ```json
-/// {
+/// ```
+/// use smileid_emulator::{JobSpec, Outcome};
+///
+/// let spec: JobSpec = serde_json::from_str(r#"{
 ///   "user_id": "user-1",
 ///   "job_id": "job-1",
 ///   "job_type": 5,
 ///   "outcome": "rejected",
 ///   "complete_after_polls": 2,
 ///   "callback_url": "http://127.0.0.1:9000/callback"
-/// }
+/// }"#)?;
+/// assert_eq!(
+///     spec,
+///     JobSpec::new("user-1", "job-1")
+///         .job_type(5)
+///         .outcome(Outcome::Rejected)
+///         .complete_after_polls(2)
+///         .callback_url("http://127.0.0.1:9000/callback")
+/// );
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
 /// A job with neither `complete_after_polls` nor `complete_after_ms` is
@@ -214,7 +225,8 @@ pub enum FaultKind {
     /// Answers with this HTTP status and the JSON body
     /// `{"code": code, "error": message}`.
     HttpError {
-        /// The HTTP status (100-599).
+        /// The HTTP status: 200-599, except 204, 205 and 304 (which cannot
+        /// carry a body).
         status: u16,
         /// The Smile ID code, for example `"2201"`.
         code: String,
@@ -257,9 +269,13 @@ impl FaultKind {
 /// A fault to inject into `POST /v1/job_status` requests: what it does, which
 /// requests it applies to, and how many times.
 ///
-/// JSON form (admin API and seed files):
+/// JSON form (admin API and seed files), one fault per line here:
 ///
-/// ```json
+/// ```
+/// use std::time::Duration;
+/// use smileid_emulator::FaultSpec;
+///
+/// let json = r#"
 /// {"kind": "http_error", "status": 500, "code": "2201", "message": "System error", "count": 3}
 /// {"kind": "latency", "delay_ms": 250, "user_id": "demo-user", "job_id": "demo-pending"}
 /// {"kind": "html_502"}
@@ -267,6 +283,25 @@ impl FaultKind {
 /// {"kind": "drop_connection", "count": 1}
 /// {"kind": "truncated_body", "count": 1}
 /// {"kind": "wrong_signature"}
+/// "#;
+/// let faults = json
+///     .lines()
+///     .filter(|line| !line.is_empty())
+///     .map(serde_json::from_str)
+///     .collect::<Result<Vec<FaultSpec>, _>>()?;
+/// assert_eq!(
+///     faults,
+///     [
+///         FaultSpec::http_error(500, "2201", "System error").count(3),
+///         FaultSpec::latency(Duration::from_millis(250)).for_job("demo-user", "demo-pending"),
+///         FaultSpec::html_502(),
+///         FaultSpec::rate_limited(2).count(1),
+///         FaultSpec::drop_connection().count(1),
+///         FaultSpec::truncated_body().count(1),
+///         FaultSpec::wrong_signature(),
+///     ]
+/// );
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -363,6 +398,13 @@ impl FaultSpec {
             if (100..200).contains(status) {
                 return Err(format!(
                     "status {status} is informational and cannot end a request"
+                ));
+            }
+            if matches!(status, 204 | 205 | 304) {
+                // HTTP forbids a body with these, and the fault's answer is a
+                // JSON body: HTTP/2 clients would see a protocol error.
+                return Err(format!(
+                    "status {status} cannot carry the JSON error body of an http_error fault"
                 ));
             }
         }
@@ -514,8 +556,10 @@ impl From<FaultSpec> for RawFault {
 /// The content of a seed file: extra jobs and faults present from the start
 /// (and restored by a reset).
 ///
-/// ```json
-/// {
+/// ```
+/// use smileid_emulator::Seed;
+///
+/// let seed = Seed::from_json(r#"{
 ///   "demo_jobs": true,
 ///   "jobs": [
 ///     {"user_id": "u1", "job_id": "j1", "job_type": 5, "outcome": "approved"}
@@ -523,7 +567,9 @@ impl From<FaultSpec> for RawFault {
 ///   "faults": [
 ///     {"kind": "latency", "delay_ms": 100}
 ///   ]
-/// }
+/// }"#)?;
+/// assert_eq!((seed.demo_jobs, seed.jobs.len(), seed.faults.len()), (Some(true), 1, 1));
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -576,6 +622,8 @@ mod tests {
             r#"{"kind":"latency"}"#,
             r#"{"kind":"html_502","status":500}"#,
             r#"{"kind":"http_error","status":700}"#,
+            r#"{"kind":"http_error","status":204}"#,
+            r#"{"kind":"http_error","status":304}"#,
             r#"{"kind":"drop_connection","count":0}"#,
             r#"{"kind":"drop_connection","typo":1}"#,
         ] {

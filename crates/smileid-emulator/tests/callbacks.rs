@@ -150,6 +150,45 @@ async fn slow_receiver_times_out_per_attempt() {
 }
 
 #[tokio::test]
+async fn an_endless_receiver_answer_is_not_read_to_its_end() {
+    // Answers 200 with a chunked body that never ends.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let url = format!("http://{}/cb", listener.local_addr().expect("addr"));
+    let endless = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if stream.write_all(head).await.is_err() {
+                    return;
+                }
+                let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
+                while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    // Without the cap, the attempt would end only at this deadline, as a
+    // timeout.
+    let emu = Emulator::builder()
+        .callback_attempts(1)
+        .callback_timeout(Duration::from_secs(30))
+        .start()
+        .await
+        .expect("starts");
+    emu.add_job(JobSpec::new("u", "j").callback_url(&url))
+        .expect("added");
+    let log = emu.wait_for_callback_deliveries(1, WAIT).await;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!((log[0].status, log[0].delivered), (Some(200), true));
+    assert_eq!(log[0].error, None);
+    endless.abort();
+}
+
+#[tokio::test]
 async fn responses_are_not_delayed_by_callbacks() {
     // The receiver never answers; the status answer must still come at once.
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0")

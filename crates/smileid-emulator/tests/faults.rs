@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use common::{Raw, assert_signed, signed_request};
 use http::Method;
 use serde_json::json;
-use smileid_emulator::{DEMO_USER_ID, Emulator, FaultKind, FaultSpec};
+use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, FaultKind, FaultSpec};
 
 #[tokio::test]
 async fn three_500s_then_success() {
@@ -261,6 +261,14 @@ async fn invalid_faults_are_refused() {
     let emu = Emulator::start().await.expect("starts");
     assert!(emu.set_fault(FaultSpec::http_error(99, "x", "y")).is_err());
     assert!(emu.set_fault(FaultSpec::http_error(700, "x", "y")).is_err());
+    // Statuses that cannot carry the JSON error body.
+    for status in [204, 205, 304] {
+        let refused = emu.set_fault(FaultSpec::http_error(status, "2201", "System error"));
+        assert!(
+            matches!(refused, Err(EmulatorError::InvalidFault(ref m)) if m.contains("body")),
+            "{status}: {refused:?}"
+        );
+    }
     assert!(emu.set_fault(FaultSpec::html_502().count(0)).is_err());
     assert!(emu.faults().is_empty());
 }
