@@ -11,7 +11,7 @@ use smileid_core::{
     CallbackError, CallbackPolicy, Error, JobStatusQuery, RetryPolicy, SignatureFailure,
     TransportErrorKind, WaitPolicy, verify_callback,
 };
-use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, FaultSpec, JobSpec, Outcome};
+use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, FaultSpec, JobSpec, Outcome, Seed};
 use smileid_hyper::Client;
 use smileid_types::Outcome as JobOutcome;
 
@@ -516,4 +516,139 @@ async fn many_concurrent_clients() {
     while let Some(done) = tasks.join_next().await {
         done.expect("task ok");
     }
+}
+
+// ----- docs/emulator.md: its examples are these tests -----
+
+/// The guide, read at compile time so that its examples are checked here.
+const GUIDE: &str = include_str!("../../docs/emulator.md");
+
+/// The fenced blocks of `lang` in the guide, without their fences.
+fn guide_blocks(lang: &str) -> Vec<&'static str> {
+    let fence = format!("```{lang}\n");
+    let mut blocks = Vec::new();
+    let mut rest = GUIDE;
+    while let Some(start) = rest.find(&fence) {
+        let body = &rest[start + fence.len()..];
+        let end = body.find("```").expect("every block is closed");
+        blocks.push(&body[..end]);
+        rest = &body[end + 3..];
+    }
+    blocks
+}
+
+// BEGIN the guide's Rust example
+#[tokio::test]
+async fn approved_job() -> Result<(), Box<dyn std::error::Error>> {
+    let emulator = smileid_emulator::Emulator::start_tls().await?;
+    let client = smileid_hyper::Client::builder()
+        .credentials(emulator.partner_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .add_root_certificates_pem(emulator.ca_cert_pem().unwrap_or_default().as_bytes())
+        .build()?;
+    let query = smileid_hyper::JobStatusQuery::new("demo-user", "demo-approved");
+    assert!(client.job_status(&query).await?.is_success());
+    Ok(())
+}
+// END the guide's Rust example
+
+#[test]
+fn the_guide_shows_the_tested_rust_example() {
+    let this_file = include_str!("emulator_e2e.rs");
+    let begin = "// BEGIN the guide's Rust example\n";
+    let start = this_file.find(begin).expect("begin marker") + begin.len();
+    let end = this_file
+        .find("// END the guide's Rust example")
+        .expect("end marker");
+    let tested = &this_file[start..end];
+    assert_eq!(guide_blocks("rust"), [tested]);
+}
+
+#[tokio::test]
+async fn the_guides_json_examples_are_accepted() {
+    let blocks = guide_blocks("json");
+    assert_eq!(blocks.len(), 2, "the seed file and the fault lines");
+    let mut faults = 0;
+    for block in blocks {
+        if block.trim_start().starts_with("{\n") {
+            // A seed file: it parses, and an emulator starts with it.
+            let seed = Seed::from_json(block).expect("the seed example parses");
+            assert!(!seed.jobs.is_empty() && !seed.faults.is_empty());
+            let emu = Emulator::builder()
+                .seed_json(block)
+                .start()
+                .await
+                .expect("an emulator starts with the seed example");
+            assert_eq!(emu.jobs().len(), 5 + seed.jobs.len());
+            assert_eq!(emu.faults().len(), seed.faults.len());
+        } else {
+            // One fault per line: each parses and can be installed.
+            let emu = Emulator::start().await.expect("starts");
+            for line in block.lines().filter(|l| !l.trim().is_empty()) {
+                let fault: FaultSpec =
+                    serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+                emu.set_fault(fault)
+                    .unwrap_or_else(|e| panic!("{line}: {e}"));
+                faults += 1;
+            }
+        }
+    }
+    assert_eq!(faults, 7, "one example per fault kind");
+}
+
+#[tokio::test]
+async fn the_guides_admin_curl_examples_work() {
+    let emu = Emulator::start().await.expect("starts");
+    let block = guide_blocks("sh")
+        .into_iter()
+        .find(|b| b.starts_with("A=http://127.0.0.1:8080/admin\n"))
+        .expect("the admin examples");
+    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let mut statuses = Vec::new();
+    for line in block.lines().skip(1) {
+        // `curl [-X METHOD] $A/PATH [-d 'JSON']`
+        let words: Vec<&str> = line.splitn(2, " -d ").collect();
+        let body = words
+            .get(1)
+            .map(|d| d.trim().trim_matches('\'').to_owned())
+            .unwrap_or_default();
+        let mut parts = words[0].split_whitespace();
+        assert_eq!(parts.next(), Some("curl"), "{line}");
+        let mut method = if body.is_empty() { "GET" } else { "POST" };
+        let mut target = parts.next().expect("a URL");
+        if target == "-X" {
+            method = parts.next().expect("a method");
+            target = parts.next().expect("a URL");
+        }
+        let path = target.strip_prefix("$A").expect("a path under $A");
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", emu.admin_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request");
+        let response = http.request(request).await.expect("answered");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        assert!(
+            status.is_success(),
+            "{line}: {status} {}",
+            String::from_utf8_lossy(&bytes)
+        );
+        if !bytes.is_empty() {
+            let _: serde_json::Value = serde_json::from_slice(&bytes).expect("a JSON answer");
+        }
+        statuses.push(status.as_u16());
+    }
+    // A job and a fault created, the callback log read, a reset.
+    assert_eq!(statuses, [201, 201, 200, 204]);
+    // The last example reset the emulator.
+    assert_eq!(emu.jobs().len(), 5);
+    assert!(emu.faults().is_empty());
 }
