@@ -1,5 +1,6 @@
 //! The command line, as clap parses it.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -47,8 +48,8 @@ pub enum Command {
     Emulator(EmulatorArgs),
 }
 
-/// The partner's credentials.
-#[derive(Debug, Clone, Args)]
+/// The partner's credentials. `Debug` never shows the API key.
+#[derive(Clone, Args)]
 pub struct CredentialArgs {
     /// The partner id.
     #[arg(long, env = "SMILE_PARTNER_ID", value_name = "ID")]
@@ -63,6 +64,15 @@ pub struct CredentialArgs {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
+}
+
+impl fmt::Debug for CredentialArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialArgs")
+            .field("partner_id", &self.partner_id)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// Which Smile ID environment.
@@ -253,6 +263,37 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn debug_never_shows_the_api_key() {
+        let secret = "sk-debug-5d41402abc4b2a76b971";
+        for args in [
+            vec![
+                "smileid",
+                "sign",
+                "--partner-id",
+                "085",
+                "--api-key",
+                secret,
+            ],
+            vec![
+                "smileid",
+                "job-status",
+                "--user-id",
+                "u",
+                "--job-id",
+                "j",
+                "--api-key",
+                secret,
+            ],
+            vec!["smileid", "verify-callback", "--api-key", secret],
+        ] {
+            let cli = Cli::try_parse_from(&args).expect("parses");
+            let debug = format!("{cli:?} {cli:#?}");
+            assert!(!debug.contains(secret), "{debug}");
+            assert!(debug.contains("<redacted>"), "{debug}");
+        }
     }
 
     #[test]

@@ -17,7 +17,8 @@ struct State {
 }
 
 /// A spinner with the elapsed time and the number of polls, redrawn every
-/// 100 ms on stderr; it draws nothing when stderr is not a terminal.
+/// 100 ms on stderr; it draws nothing when stderr is not a terminal (or is
+/// a `TERM=dumb` one).
 #[derive(Debug)]
 pub struct Spinner {
     state: Arc<Mutex<State>>,
@@ -26,10 +27,12 @@ pub struct Spinner {
 
 impl Spinner {
     /// Starts the spinner (a task of the current tokio runtime) when stderr
-    /// is a terminal; otherwise a spinner that does nothing.
+    /// is a terminal that can redraw a line (not `TERM=dumb`); otherwise a
+    /// spinner that does nothing.
     pub fn start(label: String) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
-        let task = std::io::stderr().is_terminal().then(|| {
+        let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+        let task = (std::io::stderr().is_terminal() && !dumb).then(|| {
             let state = Arc::clone(&state);
             tokio::spawn(async move {
                 let started = Instant::now();

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use smileid_hyper::JobStatus;
-use smileid_hyper::types::{JobResult, JobStatusResponse, Outcome, PartnerParams, Scalar};
+use smileid_hyper::types::{
+    JobResult, JobStatusResponse, Outcome, PartnerParams, Scalar, VerdictStatus,
+};
 
 use crate::style::{self, paint};
 
@@ -138,9 +140,49 @@ fn result_line(result: &JobResult) -> String {
     line
 }
 
-/// The headline fields of a result object.
-fn result_rows(rows: &mut Rows, result: &JobResult) {
+/// The actions whose verdict has `status`, grouped by verdict as
+/// `Name, Name (Verdict), Name (Other verdict)` in the verdict's colour;
+/// `None` when there are none.
+fn actions_with(result: &JobResult, status: VerdictStatus) -> Option<String> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, verdict) in result.actions()?.iter() {
+        if verdict.status() != status {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|(text, _)| *text == verdict.as_str())
+        {
+            Some((_, names)) => names.push(name),
+            None => groups.push((verdict.as_str(), vec![name])),
+        }
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(verdict, names)| {
+            paint(
+                style::verdict(status),
+                &format!("{} ({verdict})", names.join(", ")),
+            )
+        })
+        .collect();
+    (!listed.is_empty()).then(|| listed.join(", "))
+}
+
+/// What a reader needs first: the result code, and which actions failed or
+/// wait for a person.
+fn result_head_rows(rows: &mut Rows, result: &JobResult) {
     rows.styled("result", result_line(result));
+    if let Some(failed) = actions_with(result, VerdictStatus::Failed) {
+        rows.styled("failed actions", failed);
+    }
+    if let Some(pending) = actions_with(result, VerdictStatus::Pending) {
+        rows.styled("under review", pending);
+    }
+}
+
+/// The other fields of a result object.
+fn result_detail_rows(rows: &mut Rows, result: &JobResult) {
     if let Some(id) = result.smile_job_id() {
         rows.plain("Smile ID job id", id);
     }
@@ -251,6 +293,9 @@ pub fn job_status_response(response: &JobStatusResponse, user_id: &str, job_id: 
     );
     let mut rows = Rows::new();
     rows.plain("outcome", outcome_meaning(&outcome));
+    if let Some(result) = response.result_object() {
+        result_head_rows(&mut rows, result);
+    }
     rows.styled(
         "complete",
         if response.job_complete {
@@ -267,7 +312,7 @@ pub fn job_status_response(response: &JobStatusResponse, user_id: &str, job_id: 
         rows.plain("message", message);
     }
     if let Some(result) = response.result_object() {
-        result_rows(&mut rows, result);
+        result_detail_rows(&mut rows, result);
     }
     for (label, value) in [
         ("KYC receipt", &response.kyc_receipt),
@@ -340,13 +385,14 @@ pub fn callback(result: &JobResult, timestamp: &str, age: Option<std::time::Dura
     );
     let mut rows = Rows::new();
     rows.plain("outcome", outcome_meaning(&outcome));
+    result_head_rows(&mut rows, result);
     rows.styled("signature", paint(style::GOOD, "valid"));
     let signed = match age {
         Some(age) => format!("{timestamp} ({}s ago)", age.as_secs()),
         None => format!("{timestamp} (in the future)"),
     };
     rows.plain("signed at", &signed);
-    result_rows(&mut rows, result);
+    result_detail_rows(&mut rows, result);
     rows.write(&mut out, "  ");
     actions_section(&mut out, result);
     partner_section(&mut out, params);

@@ -483,6 +483,41 @@ fn every_outcome_is_shown_prominently() {
 }
 
 #[test]
+fn failed_and_reviewed_actions_are_summarised_at_the_top() {
+    let emulator = TestEmulator::plain();
+    let top = |job: &str| {
+        let out = emulator.run(&["job-status", "--user-id", "demo-user", "--job-id", job]);
+        assert_code(&out, 0);
+        out.stdout
+            .lines()
+            .take(5)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let rejected = top("demo-rejected");
+    assert_eq!(
+        rejected[2..4],
+        [
+            "  result           1013 Unable to Validate ID (rejected)",
+            "  failed actions   Return_Personal_Info (Not Returned), Verify_ID_Number (Not Verified)",
+        ],
+        "{rejected:#?}"
+    );
+    let provisional = top("demo-provisional");
+    assert_eq!(
+        provisional[3],
+        "  under review     Human_Review_Compare, Human_Review_Liveness_Check, Liveness_Check, \
+         Register_Selfie, Selfie_To_ID_Authority_Compare (Under Review)",
+        "{provisional:#?}"
+    );
+    let approved = top("demo-approved");
+    assert!(
+        approved[3].starts_with("  complete "),
+        "nothing to flag: {approved:#?}"
+    );
+}
+
+#[test]
 fn pending_jobs_show_the_message() {
     let emulator = TestEmulator::plain();
     let out = emulator.run(&["job-status", "--user-id", "nobody", "--job-id", "never"]);
@@ -1185,6 +1220,102 @@ fn verify_callback_refuses_stale_forged_and_broken_bodies() {
     assert!(!out.all().contains(SECRET_KEY));
 }
 
+/// Receives one HTTP/1.1 request on `listener`, answers `200` and returns
+/// its body.
+fn receive_one_callback(listener: &TcpListener) -> Vec<u8> {
+    let (mut stream, _) = listener.accept().expect("the emulator connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    let (head_len, body_len) = loop {
+        let n = stream.read(&mut buf).expect("the request arrives");
+        assert!(n > 0, "the connection closed early");
+        data.extend_from_slice(&buf[..n]);
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .expect("a content-length");
+            break (end + 4, len);
+        }
+    };
+    while data.len() < head_len + body_len {
+        let n = stream.read(&mut buf).expect("the body arrives");
+        assert!(n > 0, "the connection closed early");
+        data.extend_from_slice(&buf[..n]);
+    }
+    stream
+        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        .expect("the answer is sent");
+    data[head_len..head_len + body_len].to_vec()
+}
+
+#[test]
+fn verify_callback_checks_a_callback_the_emulator_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/callback", listener.local_addr().expect("addr"));
+    let emulator = TestEmulator::start(Emulator::builder().partner_id("085").api_key(SECRET_KEY));
+    emulator
+        .handle
+        .add_job(
+            JobSpec::new("cb-user", "cb-job")
+                .job_type(5)
+                .outcome(smileid_emulator::Outcome::Rejected)
+                .callback_url(url),
+        )
+        .expect("the job is added");
+    let body = receive_one_callback(&listener);
+    let env = [("SMILE_PARTNER_ID", "085"), ("SMILE_API_KEY", SECRET_KEY)];
+
+    let out = run_stdin(&["verify-callback"], &env, &body);
+    assert_code(&out, 0);
+    assert!(
+        out.stdout
+            .starts_with("REJECTED  callback for job cb-job of user cb-user"),
+        "{}",
+        out.stdout
+    );
+    for text in [
+        "1013 Unable to Validate ID (rejected)",
+        "failed actions",
+        "valid",
+    ] {
+        assert!(
+            out.stdout.contains(text),
+            "{text} missing from\n{}",
+            out.stdout
+        );
+    }
+
+    // With another key (or partner id) the same body is refused: exit 1.
+    let out = run_stdin(
+        &["verify-callback"],
+        &[
+            ("SMILE_PARTNER_ID", "085"),
+            ("SMILE_API_KEY", "another-key"),
+        ],
+        &body,
+    );
+    assert_code(&out, 1);
+    assert!(
+        out.stderr.starts_with("error: callback refused"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = run_stdin(
+        &["verify-callback"],
+        &[("SMILE_PARTNER_ID", "85"), ("SMILE_API_KEY", SECRET_KEY)],
+        &body,
+    );
+    assert_code(&out, 1);
+    assert!(!out.all().contains(SECRET_KEY));
+}
+
 // ----- the emulator subcommand -----
 
 /// Spawns `smileid emulator args...` and reads its announcement up to the
@@ -1309,6 +1440,72 @@ fn the_emulator_subcommand_with_tls_credentials_and_a_seed_stops_on_sigterm() {
     assert_code(&out, 0);
     assert!(out.stdout.starts_with("PROVISIONAL"), "{}", out.stdout);
     stop(child, "TERM");
+}
+
+/// A plain-HTTP request to `base` (`http://127.0.0.1:PORT`), on a
+/// connection that is returned unread.
+fn send_request(base: &str, method: &str, path: &str, body: &str) -> std::net::TcpStream {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("sent");
+    stream
+}
+
+/// The JSON body of a plain-HTTP `GET`.
+fn get_json(base: &str, path: &str) -> Value {
+    let mut stream = send_request(base, "GET", path, "");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answered");
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+#[test]
+fn a_second_ctrl_c_stops_the_emulator_at_once() {
+    // Every job status answer is held back for a minute.
+    let seed = TempFile::new(
+        "slow-seed.json",
+        br#"{"faults": [{"kind": "latency", "delay_ms": 60000}]}"#,
+    );
+    let (mut child, lines) = spawn_emulator(&["--seed", seed.as_str()]);
+    let base_url = field(&lines, "base URL:").to_owned();
+    let origin = base_url.trim_end_matches("/v1").to_owned();
+    let _held = send_request(&origin, "POST", "/v1/job_status", "{}");
+    // Wait until the request is in flight (its fault has been applied).
+    let mut in_flight = false;
+    for _ in 0..500 {
+        if get_json(&origin, "/admin/faults")["faults"][0]["hits"] == json!(1) {
+            in_flight = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(in_flight, "the request never reached the emulator");
+
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let interrupt = || {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    };
+    // The first Ctrl-C starts a graceful stop, which would wait for the
+    // held request; the second one stops at once.
+    interrupt();
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("a line on stderr");
+    assert!(line.starts_with("stopping the emulator"), "{line}");
+    interrupt();
+    let status = child.wait().expect("the emulator exits");
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(rest.contains("stopped at once"), "{rest}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::exit::{self, Failure};
 pub async fn run(args: &EmulatorArgs) -> Result<(), Failure> {
     // Listen for signals before announcing the URL, so that a signal sent
     // right after the announcement is never missed.
-    let stop = stop_signal()?;
+    let mut stop = StopSignal::new()?;
     let mut builder = Emulator::builder()
         .listen(args.listen)
         .tls(args.tls)
@@ -40,11 +40,19 @@ pub async fn run(args: &EmulatorArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::usage(exit::chain(&e)))?;
     }
     announce(&emulator, args);
-    stop.await;
+    stop.recv().await;
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "stopping the emulator");
+    let _ = writeln!(
+        err,
+        "stopping the emulator (requests in flight may finish; Ctrl-C again stops at once)"
+    );
     drop(err);
-    emulator.shutdown().await;
+    tokio::select! {
+        () = emulator.shutdown() => {}
+        () = stop.recv() => {
+            let _ = writeln!(std::io::stderr().lock(), "stopped at once");
+        }
+    }
     Ok(())
 }
 
@@ -99,28 +107,48 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// A future that resolves at the first Ctrl-C (SIGINT) or SIGTERM.
-fn stop_signal() -> Result<impl Future<Output = ()>, Failure> {
+/// Ctrl-C (SIGINT) and SIGTERM, listened for from creation on, so that none
+/// is missed; each [`StopSignal::recv`] waits for the next one.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let listen = |kind: SignalKind| {
-            signal(kind).map_err(|e| Failure::usage(format!("could not listen for signals: {e}")))
-        };
-        let mut interrupt = listen(SignalKind::interrupt())?;
-        let mut terminate = listen(SignalKind::terminate())?;
-        Ok(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
-        })
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn new() -> Result<Self, Failure> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind| {
+                signal(kind)
+                    .map_err(|e| Failure::usage(format!("could not listen for signals: {e}")))
+            };
+            Ok(Self {
+                interrupt: listen(SignalKind::interrupt())?,
+                terminate: listen(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
     }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
+
+    /// Resolves at the next Ctrl-C or SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
             let _ = tokio::signal::ctrl_c().await;
-        })
+        }
     }
 }
 
