@@ -14,8 +14,8 @@ pub use error::BuildError;
 pub use timer::TokioTimer;
 pub use tls::CRYPTO_PROVIDER;
 pub use transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
-    DEFAULT_REQUEST_TIMEOUT, HyperTransport, HyperTransportBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, HyperTransport, HyperTransportBuilder,
 };
 
 // smileid-core's API, so that depending on smileid-hyper alone suffices.

@@ -4,6 +4,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -15,8 +16,10 @@ use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use rustls_pki_types::CertificateDer;
+use smileid_core::DEFAULT_USER_AGENT;
 use smileid_core::environment::is_loopback_host;
 use smileid_core::transport::{HttpTransport, TransportError, TransportErrorKind};
+use tokio::sync::Semaphore;
 
 use crate::BuildError;
 use crate::tls::{self, RootSource};
@@ -30,6 +33,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Default time an idle pooled connection is kept: 90 seconds.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Default limit of requests in flight at once on one transport (and its
+/// clones); more wait for a free slot before any connection or HTTP/2 stream
+/// state is allocated for them.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 256;
 
 /// The product token this crate adds to the `User-Agent` header.
 pub(crate) const USER_AGENT_TOKEN: &str = concat!("smileid-hyper/", env!("CARGO_PKG_VERSION"));
@@ -73,6 +81,10 @@ pub struct HyperTransport {
     request_timeout: Duration,
     max_body_bytes: usize,
     user_agent_token: HeaderValue,
+    /// `smileid-core`'s default `User-Agent` followed by our token, made once.
+    default_user_agent: HeaderValue,
+    in_flight: Arc<Semaphore>,
+    max_concurrent_requests: usize,
 }
 
 impl fmt::Debug for HyperTransport {
@@ -81,6 +93,7 @@ impl fmt::Debug for HyperTransport {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("crypto_provider", &tls::CRYPTO_PROVIDER)
             .finish_non_exhaustive()
     }
@@ -116,17 +129,28 @@ impl HyperTransport {
         self.max_body_bytes
     }
 
+    /// The most requests in flight at once (see
+    /// [`HyperTransportBuilder::max_concurrent_requests`]).
+    pub fn max_concurrent_requests(&self) -> usize {
+        self.max_concurrent_requests
+    }
+
     async fn send_inner(
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
         check_target(request.uri())?;
-        let target = describe(&request);
+        let target = Target::of(&request);
         let mut request = request.map(Full::new);
         self.add_user_agent(request.headers_mut());
 
         let timeout = self.request_timeout;
         let exchange = async {
+            // Waiting for a slot counts against the request timeout. The
+            // semaphore is never closed, so acquiring cannot fail.
+            let _slot = self.in_flight.acquire().await.map_err(|_| {
+                TransportError::msg(TransportErrorKind::Other, "the transport was shut down")
+            })?;
             let response = self
                 .client
                 .request(request)
@@ -159,6 +183,10 @@ impl HyperTransport {
             None => {
                 headers.insert(USER_AGENT, token.clone());
             }
+            Some(existing) if existing == DEFAULT_USER_AGENT => {
+                // The usual case, without an allocation per request.
+                headers.insert(USER_AGENT, self.default_user_agent.clone());
+            }
             Some(existing) => {
                 let existing = existing.as_bytes();
                 if !contains(existing, b"smileid-hyper/") {
@@ -188,16 +216,33 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// `METHOD scheme://authority/path` (no query) for messages and logs.
-fn describe<B>(request: &http::Request<B>) -> String {
-    let uri = request.uri();
-    format!(
-        "{} {}://{}{}",
-        request.method(),
-        uri.scheme_str().unwrap_or("?"),
-        uri.authority().map(|a| a.as_str()).unwrap_or("?"),
-        uri.path()
-    )
+/// `METHOD scheme://authority/path` (no query) for messages and logs,
+/// formatted only when one is written (the method and URI are cheap clones).
+struct Target {
+    method: http::Method,
+    uri: http::Uri,
+}
+
+impl Target {
+    fn of<B>(request: &http::Request<B>) -> Self {
+        Self {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}://{}{}",
+            self.method,
+            self.uri.scheme_str().unwrap_or("?"),
+            self.uri.authority().map(|a| a.as_str()).unwrap_or("?"),
+            self.uri.path()
+        )
+    }
 }
 
 /// Only absolute `https://` URIs, or `http://` to a loopback host.
@@ -222,7 +267,7 @@ async fn read_body(
     mut body: Incoming,
     headers: &http::HeaderMap,
     cap: usize,
-    target: &str,
+    target: &Target,
 ) -> Result<Bytes, TransportError> {
     let declared = headers
         .get(CONTENT_LENGTH)
@@ -262,11 +307,11 @@ fn too_large(cap: usize, detail: String) -> TransportError {
 /// Wraps `error` in a [`TransportError`] of the kind found in its source chain.
 fn map_error(
     error: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
-    target: &str,
+    target: &Target,
 ) -> TransportError {
     let error = error.into();
     let kind = classify(&*error);
-    TransportError::new(kind, error).with_context(target.to_owned())
+    TransportError::new(kind, error).with_context(target.to_string())
 }
 
 /// Decides the [`TransportErrorKind`] of an error from hyper, hyper-util,
@@ -333,6 +378,7 @@ enum Alpn {
 /// | [`max_body_bytes`](Self::max_body_bytes) | 4 MiB ([`DEFAULT_MAX_BODY_BYTES`]) |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s ([`DEFAULT_POOL_IDLE_TIMEOUT`]) |
 /// | [`pool_max_idle_per_host`](Self::pool_max_idle_per_host) | unlimited |
+/// | [`max_concurrent_requests`](Self::max_concurrent_requests) | 256 ([`DEFAULT_MAX_CONCURRENT_REQUESTS`]) |
 /// | [`built_in_roots`](Self::built_in_roots) | on (per the `webpki-roots` / `native-roots` features) |
 ///
 /// Certificate problems (bad PEM, unreadable file, no roots at all) are
@@ -344,6 +390,7 @@ pub struct HyperTransportBuilder {
     max_body_bytes: usize,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    max_concurrent_requests: usize,
     built_in_roots: bool,
     extra_roots: Vec<RootSource>,
     tls_config: Option<rustls::ClientConfig>,
@@ -358,6 +405,7 @@ impl fmt::Debug for HyperTransportBuilder {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("built_in_roots", &self.built_in_roots)
             .field("extra_roots", &self.extra_roots)
             .field("custom_tls_config", &self.tls_config.is_some())
@@ -381,6 +429,7 @@ impl HyperTransportBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             built_in_roots: true,
             extra_roots: Vec::new(),
             tls_config: None,
@@ -421,6 +470,20 @@ impl HyperTransportBuilder {
     /// Most idle connections kept per host; `0` disables reuse.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Most requests in flight at once on this transport and its clones
+    /// (default [`DEFAULT_MAX_CONCURRENT_REQUESTS`]; `0` is taken as 1).
+    /// Further requests wait for a slot, within their
+    /// [`request_timeout`](Self::request_timeout), before any connection,
+    /// HTTP/2 stream or buffer is set up for them: thousands of concurrent
+    /// waits then cost little memory, and an HTTP/1.1 server never sees more
+    /// than this many connections from one transport. A server's own HTTP/2
+    /// stream limit (commonly 100 to 256) queues requests anyway; queueing
+    /// them here first is cheaper.
+    pub fn max_concurrent_requests(mut self, max: usize) -> Self {
+        self.max_concurrent_requests = max.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
@@ -537,12 +600,22 @@ impl HyperTransportBuilder {
             .http2_only(alpn == Alpn::Http2);
         let client = builder.build(connector);
 
+        let default_user_agent = {
+            let mut value = DEFAULT_USER_AGENT.as_bytes().to_vec();
+            value.push(b' ');
+            value.extend_from_slice(user_agent_token.as_bytes());
+            HeaderValue::from_bytes(&value).unwrap_or_else(|_| user_agent_token.clone())
+        };
+
         Ok(HyperTransport {
             client,
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             max_body_bytes: self.max_body_bytes,
             user_agent_token,
+            default_user_agent,
+            in_flight: Arc::new(Semaphore::new(self.max_concurrent_requests)),
+            max_concurrent_requests: self.max_concurrent_requests,
         })
     }
 }
@@ -730,5 +803,113 @@ mod tests {
             matches!(result, Err(BuildError::ReadCaFile { .. })),
             "{result:?}"
         );
+    }
+
+    #[test]
+    fn core_default_user_agent_gets_the_precomputed_value() {
+        for (token, expected) in [
+            (None, format!("{DEFAULT_USER_AGENT} {USER_AGENT_TOKEN}")),
+            (
+                Some("my-app/2"),
+                format!("{DEFAULT_USER_AGENT} {USER_AGENT_TOKEN} my-app/2"),
+            ),
+        ] {
+            let mut builder = bare_transport();
+            if let Some(token) = token {
+                builder = builder.user_agent_token(token);
+            }
+            let transport = builder.build().unwrap();
+            let mut headers = http::HeaderMap::new();
+            headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+            transport.add_user_agent(&mut headers);
+            assert_eq!(headers[USER_AGENT], expected.as_str());
+        }
+    }
+
+    #[test]
+    fn concurrent_request_limit_defaults_and_bounds() {
+        let transport = bare_transport().build().unwrap();
+        assert_eq!(
+            transport.max_concurrent_requests(),
+            DEFAULT_MAX_CONCURRENT_REQUESTS
+        );
+        let transport = bare_transport().max_concurrent_requests(0).build().unwrap();
+        assert_eq!(transport.max_concurrent_requests(), 1);
+    }
+
+    /// A plain HTTP/1.1 server on loopback that answers after `delay` and
+    /// records the most requests it had in hand at once.
+    async fn counting_server(delay: Duration) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v1/job_status", listener.local_addr().unwrap());
+        let now = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&peak);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (now, peak) = (Arc::clone(&now), Arc::clone(&peak));
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let mut read = 0;
+                    // Read the head and the (small, declared) body.
+                    loop {
+                        match stream.read(&mut buf[read..]).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => read += n,
+                        }
+                        let text = String::from_utf8_lossy(&buf[..read]);
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let len = text[..end]
+                                .lines()
+                                .find_map(|l| {
+                                    let (k, v) = l.split_once(':')?;
+                                    k.eq_ignore_ascii_case("content-length")
+                                        .then(|| v.trim().parse::<usize>().ok())?
+                                })
+                                .unwrap_or(0);
+                            if read >= end + 4 + len {
+                                break;
+                            }
+                        }
+                    }
+                    let in_hand = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(in_hand, Ordering::SeqCst);
+                    tokio::time::sleep(delay).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+                        )
+                        .await;
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_beyond_the_limit_wait_for_a_slot() {
+        let (url, peak) = counting_server(Duration::from_millis(150)).await;
+        let transport = bare_transport().max_concurrent_requests(2).build().unwrap();
+        let mut calls = Vec::new();
+        for _ in 0..6 {
+            let transport = transport.clone();
+            let request = http::Request::post(url.as_str())
+                .body(Bytes::from_static(b"{}"))
+                .unwrap();
+            calls.push(tokio::spawn(async move { transport.send(request).await }));
+        }
+        for call in calls {
+            let response = call.await.unwrap().unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(&response.body()[..], b"{}");
+        }
+        assert_eq!(peak.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 }
