@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Raw, signed_request};
-use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, JobSpec};
+use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, FaultSpec, JobSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_are_all_answered_correctly() {
@@ -122,6 +122,33 @@ async fn shutdown_stops_listening() {
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let emu = Emulator::start().await.expect("starts");
+    emu.set_fault(FaultSpec::latency(Duration::from_millis(300)).count(1))
+        .expect("fault");
+    let addr = emu.addr();
+    let raw = Raw::new(&emu);
+    let request = signed_request(&emu, DEMO_USER_ID, "demo-approved");
+    let in_flight = tokio::spawn(async move { raw.try_job_status(&request).await });
+    // Wait until the request has reached the emulator (its fault applied).
+    let mut arrived = false;
+    for _ in 0..500 {
+        if emu.faults().is_empty() {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(arrived, "the request never arrived");
+    emu.shutdown().await;
+    // The request was answered before the server stopped...
+    let answer = in_flight.await.expect("the task ends");
+    assert_eq!(answer.map(|a| a.status.as_u16()), Ok(200));
+    // ...and nothing listens any more.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
 #[tokio::test]
 async fn drop_stops_listening() {
     let emu = Emulator::start().await.expect("starts");
@@ -155,15 +182,16 @@ async fn listen_on_a_chosen_address_and_report_bind_errors() {
 
 #[tokio::test]
 async fn ipv6_loopback_with_tls() {
-    let Ok(emu) = Emulator::builder()
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        // No IPv6 loopback on this machine: nothing to check.
+        return;
+    }
+    let emu = Emulator::builder()
         .tls(true)
         .listen("[::1]:0".parse().expect("addr"))
         .start()
         .await
-    else {
-        // No IPv6 on this machine: nothing to check.
-        return;
-    };
+        .expect("starts on the IPv6 loopback");
     assert!(emu.base_url().starts_with("https://[::1]:"));
     let raw = Raw::new(&emu);
     let answer = raw
