@@ -75,3 +75,76 @@ pub fn client(credentials_args: &CredentialArgs, args: &ConnectionArgs) -> Resul
     }
     builder.build().map_err(|e| from_build_error(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connection(env: EnvName, base_url: Option<&str>) -> ConnectionArgs {
+        ConnectionArgs {
+            env,
+            base_url: base_url.map(str::to_owned),
+            ca_cert: None,
+            retries: 0,
+        }
+    }
+
+    fn base_url(args: &ConnectionArgs) -> Result<String, String> {
+        environment(args)
+            .base_url()
+            .map(|url| url.as_str().to_owned())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_environment_picks_the_base_url() {
+        assert_eq!(
+            base_url(&connection(EnvName::Sandbox, None)).as_deref(),
+            Ok("https://testapi.smileidentity.com/v1")
+        );
+        assert_eq!(
+            base_url(&connection(EnvName::Production, None)).as_deref(),
+            Ok("https://api.smileidentity.com/v1")
+        );
+        // A base URL overrides the environment; blank means none.
+        assert_eq!(
+            base_url(&connection(
+                EnvName::Production,
+                Some("https://proxy.example/v1")
+            ))
+            .as_deref(),
+            Ok("https://proxy.example/v1")
+        );
+        assert_eq!(
+            base_url(&connection(EnvName::Production, Some("  "))).as_deref(),
+            Ok("https://api.smileidentity.com/v1")
+        );
+        // Plain http: loopback only.
+        for url in [
+            "http://127.0.0.1:8080/v1",
+            "http://localhost:8080/v1",
+            "http://[::1]:8080/v1",
+        ] {
+            assert!(
+                base_url(&connection(EnvName::Sandbox, Some(url))).is_ok(),
+                "{url}"
+            );
+        }
+        assert!(base_url(&connection(EnvName::Sandbox, Some("http://10.0.0.1/v1"))).is_err());
+    }
+
+    #[test]
+    fn environment_names_and_aliases() {
+        use clap::ValueEnum as _;
+        for (name, env) in [
+            ("sandbox", EnvName::Sandbox),
+            ("test", EnvName::Sandbox),
+            ("production", EnvName::Production),
+            ("prod", EnvName::Production),
+            ("live", EnvName::Production),
+        ] {
+            assert_eq!(EnvName::from_str(name, false), Ok(env), "{name}");
+        }
+        assert!(EnvName::from_str("staging", false).is_err());
+    }
+}
