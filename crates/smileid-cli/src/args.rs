@@ -109,6 +109,10 @@ pub struct ConnectionArgs {
     /// Retries of a failed attempt (connection errors, timeouts, 429, 5xx).
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub retries: u32,
+    /// The longest one attempt may take, from connecting to the last byte of
+    /// the answer, in seconds.
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, default_value = "30")]
+    pub request_timeout: Duration,
 }
 
 /// `smileid job-status`.

@@ -69,6 +69,7 @@ pub fn client(credentials_args: &CredentialArgs, args: &ConnectionArgs) -> Resul
         .credentials(partner_id, api_key)
         .environment(environment)
         .retry_policy(RetryPolicy::default().with_max_retries(args.retries))
+        .request_timeout(args.request_timeout)
         .user_agent_suffix(USER_AGENT);
     if let Some(path) = &args.ca_cert {
         builder = builder.add_root_certificates_pem_file(path.clone());
@@ -86,6 +87,7 @@ mod tests {
             base_url: base_url.map(str::to_owned),
             ca_cert: None,
             retries: 0,
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 
