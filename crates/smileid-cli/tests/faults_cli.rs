@@ -5,7 +5,8 @@
 //!
 //! The servers are the standard-library-only raw TCP servers of the
 //! `smileid-e2e` package, included here by path so that this package needs
-//! no dependency on it (and the test package none on this one).
+//! no dependency on it (and the test package none on this one), and the
+//! emulator with its injected faults.
 
 #[path = "../../../tests/raw_http.rs"]
 mod raw_http;
@@ -16,6 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use raw_http::{RawServer, Reply};
+use smileid_emulator::{Emulator, EmulatorHandle, FaultSpec};
 
 const BIN: &str = env!("CARGO_BIN_EXE_smileid");
 
@@ -35,9 +37,17 @@ struct Run {
     stderr: String,
 }
 
+/// The request timeout given to the command for the slow faults.
+const REQUEST_TIMEOUT: &str = "0.5";
+
 /// Runs `smileid job-status` against `base_url` with the raw servers'
 /// credentials, killing it (and failing) after `limit`.
 fn job_status(base_url: &str, limit: Duration) -> Run {
+    job_status_with(base_url, limit, &[])
+}
+
+/// [`job_status`] with more arguments.
+fn job_status_with(base_url: &str, limit: Duration, extra: &[&str]) -> Run {
     let retries = RETRIES.to_string();
     let mut child = Command::new(BIN)
         .args([
@@ -49,6 +59,7 @@ fn job_status(base_url: &str, limit: Duration) -> Run {
             "--retries",
             &retries,
         ])
+        .args(extra)
         .env("SMILE_PARTNER_ID", raw_http::PARTNER_ID)
         .env("SMILE_API_KEY", raw_http::API_KEY)
         .env("SMILE_BASE_URL", base_url)
@@ -112,6 +123,69 @@ fn check(reply: Reply, code: i32, attempts: usize) -> Run {
     let run = job_status(&server.base_url(), LIMIT);
     assert_eq!(run.code, code, "{run:?}");
     assert_eq!(server.hits(), attempts, "{run:?}");
+    run
+}
+
+/// An emulator with the raw servers' credentials and one fault, on a
+/// runtime of its own.
+struct FaultyEmulator {
+    handle: Option<EmulatorHandle>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl FaultyEmulator {
+    fn start(fault: FaultSpec) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let handle = runtime
+            .block_on(
+                Emulator::builder()
+                    .partner_id(raw_http::PARTNER_ID)
+                    .api_key(raw_http::API_KEY)
+                    .start(),
+            )
+            .expect("the emulator starts");
+        handle.set_fault(fault).expect("a valid fault");
+        Self {
+            handle: Some(handle),
+            runtime,
+        }
+    }
+
+    fn handle(&self) -> &EmulatorHandle {
+        self.handle.as_ref().expect("running")
+    }
+
+    /// The requests the (only) fault applied to.
+    fn hits(&self) -> u64 {
+        let faults = self.handle().faults();
+        assert_eq!(faults.len(), 1, "{faults:?}");
+        faults[0].hits
+    }
+}
+
+impl Drop for FaultyEmulator {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            self.runtime.block_on(handle.shutdown());
+        }
+    }
+}
+
+/// Runs against an emulator with `fault` and checks the exit code and the
+/// number of attempts.
+fn check_emulator(fault: FaultSpec, code: i32, attempts: u64, extra: &[&str]) -> Run {
+    let emulator = FaultyEmulator::start(fault);
+    let run = job_status_with(
+        emulator.handle().base_url(),
+        LIMIT + Duration::from_secs(2),
+        extra,
+    );
+    assert_eq!(run.code, code, "{run:?}");
+    assert_eq!(emulator.hits(), attempts, "{run:?}");
     run
 }
 
@@ -217,4 +291,68 @@ fn json_of_the_wrong_shape_exits_5() {
 #[test]
 fn json_nested_ten_thousand_deep_exits_5() {
     check(raw_http::json(200, raw_http::nested_body(10_000)), 5, 1);
+}
+
+// ----- slow servers, with --request-timeout -----
+
+#[test]
+fn latency_beyond_the_timeout_exits_4_after_bounded_retries() {
+    let run = check_emulator(
+        FaultSpec::latency(Duration::from_secs(3)),
+        4,
+        ATTEMPTS as u64,
+        &["--request-timeout", REQUEST_TIMEOUT],
+    );
+    assert!(run.stderr.contains("timed out"), "{run:?}");
+}
+
+#[test]
+fn a_silent_server_exits_4_after_bounded_retries() {
+    let server = RawServer::always(Reply::Silent(Duration::from_secs(5)));
+    let run = job_status_with(
+        &server.base_url(),
+        LIMIT,
+        &["--request-timeout", REQUEST_TIMEOUT],
+    );
+    assert_eq!(run.code, 4, "{run:?}");
+    assert_eq!(server.hits(), ATTEMPTS);
+}
+
+#[test]
+fn a_body_dripped_one_byte_a_second_exits_4_after_bounded_retries() {
+    let server = RawServer::always(raw_http::drip(Duration::from_secs(1)));
+    let run = job_status_with(
+        &server.base_url(),
+        LIMIT,
+        &["--request-timeout", REQUEST_TIMEOUT],
+    );
+    assert_eq!(run.code, 4, "{run:?}");
+    assert_eq!(server.hits(), ATTEMPTS);
+}
+
+// ----- the emulator's other faults -----
+
+#[test]
+fn a_connection_dropped_by_the_emulator_exits_4() {
+    check_emulator(FaultSpec::drop_connection(), 4, ATTEMPTS as u64, &[]);
+}
+
+#[test]
+fn a_body_cut_short_by_the_emulator_exits_4() {
+    check_emulator(FaultSpec::truncated_body(), 4, ATTEMPTS as u64, &[]);
+}
+
+#[test]
+fn an_html_502_from_the_emulator_exits_3() {
+    check_emulator(FaultSpec::html_502(), 3, ATTEMPTS as u64, &[]);
+}
+
+#[test]
+fn a_wrong_signature_from_the_emulator_exits_5() {
+    check_emulator(FaultSpec::wrong_signature(), 5, 1, &[]);
+}
+
+#[test]
+fn a_429_from_the_emulator_exits_3_after_bounded_retries() {
+    check_emulator(FaultSpec::rate_limited(1), 3, ATTEMPTS as u64, &[]);
 }
