@@ -152,11 +152,21 @@ struct Tally {
 
 #[test]
 fn ten_thousand_requests_with_abuse_mixed_in() {
+    // Count panics anywhere, the emulator's own tasks included (tokio
+    // would swallow those).
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, Ordering::SeqCst);
+        default(info);
+    }));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(load());
+    drop(runtime);
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0, "something panicked");
 }
 
 async fn load() {

@@ -10,6 +10,8 @@
 //! are run through the `smileid` command in
 //! `crates/smileid-cli/tests/faults_cli.rs`; `docs/security.md` has the table.
 
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use smileid_e2e::raw_http::{self, RawServer, Reply};
@@ -86,8 +88,26 @@ fn query() -> JobStatusQuery {
     JobStatusQuery::new("demo-user", "demo-approved")
 }
 
-/// Runs one job status call and checks that it ended within `limit`.
+/// Panics anywhere in this process: in a test, but also in a background
+/// task of hyper or of the emulator, or in a raw server's thread, which
+/// would otherwise go unnoticed.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+
+fn count_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            default(info);
+        }));
+    });
+}
+
+/// Runs one job status call and checks that it ended within `limit`, and
+/// that nothing panicked.
 async fn call(client: &Client, limit: Duration) -> Result<JobStatus, Error> {
+    count_panics();
     let started = Instant::now();
     // The outer timeout only turns a hang into a failure with a message.
     let result = tokio::time::timeout(limit + Duration::from_secs(10), client.job_status(&query()))
@@ -98,6 +118,7 @@ async fn call(client: &Client, limit: Duration) -> Result<JobStatus, Error> {
         elapsed <= limit,
         "the call took {elapsed:?}, more than its deadline {limit:?}"
     );
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0, "something panicked");
     result
 }
 
