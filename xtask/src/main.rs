@@ -1,7 +1,7 @@
 //! Project automation for the smileid workspace.
 //!
 //! ```text
-//! cargo xtask ci      fmt check, clippy -D warnings, every test, docs with warnings denied
+//! cargo xtask ci      fmt check, clippy -D warnings, dependency policy, every test, docs -D warnings
 //! cargo xtask bench   every benchmark, report in target/bench-report.md
 //! cargo xtask fuzz    a million fuzz cases per target, in release mode
 //! cargo xtask deps    the dependency policy: allowed licences, no OpenSSL (offline)
@@ -40,7 +40,7 @@ fn print_help() {
     println!(
         "cargo xtask <task>\n\n\
          tasks:\n  \
-         ci     cargo fmt --check, clippy -D warnings on all targets and features,\n         \
+         ci     cargo fmt --check, clippy -D warnings on all targets and features, deps,\n         \
                 the whole test suite (unit, integration, doctests), cargo doc -D warnings\n{}{}  \
          deps   the dependency policy (allowed licences, no OpenSSL), offline\n",
         bench::HELP,
@@ -71,7 +71,6 @@ fn step(name: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> 
 }
 
 fn ci() -> Result<(), String> {
-    deps::check()?;
     step("fmt", &["fmt", "--all", "--", "--check"], &[])?;
     step(
         "clippy",
@@ -86,6 +85,9 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    // After clippy, so that every package is already downloaded and the
+    // offline `cargo metadata` works on a machine with an empty cache too.
+    deps::check()?;
     step(
         "test",
         &["test", "--workspace", "--all-features", "--no-fail-fast"],
