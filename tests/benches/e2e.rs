@@ -6,13 +6,18 @@
 //! ```text
 //! cargo bench -p smileid-e2e --bench e2e -- [--json PATH] [--seconds S]
 //!     [--concurrency N] [--no-sdks] [--client-workers N] [--emulator-workers N]
+//!     [--no-http1] [--no-pin]
 //! ```
 //!
-//! The client and the emulator each get one tokio worker thread by default:
-//! on a 2-CPU machine that gives each process a core of its own (with two
-//! workers each, four busy threads share two cores and every call pays for
-//! cross-thread wake-ups; `--client-workers 2 --emulator-workers 2` measures
-//! that).
+//! The client and the emulator each get one tokio worker thread and one CPU
+//! (with `taskset`, when there are two CPUs; `--no-pin` leaves placement to
+//! the scheduler). With two workers each, four busy threads share two cores
+//! and every call pays for cross-thread wake-ups; `--client-workers 2
+//! --emulator-workers 2` measures that.
+//!
+//! smileid runs twice: with the default transport (HTTP/2, negotiated by
+//! ALPN) and offering only HTTP/1.1 (`--no-http1` skips that); the official
+//! SDKs are compared with the default.
 //!
 //! Prints a table and, with `--json`, writes the figures for `cargo xtask
 //! bench`. Every call must come back complete and verified; errors are
@@ -42,6 +47,8 @@ struct Settings {
     sdks: bool,
     client_workers: usize,
     emulator_workers: usize,
+    http1: bool,
+    pin: bool,
     json: Option<PathBuf>,
 }
 
@@ -69,6 +76,8 @@ fn main() {
         emulator_workers: parse("--emulator-workers")
             .and_then(|s| s.parse().ok())
             .unwrap_or(1),
+        http1: !args.iter().any(|a| a == "--no-http1"),
+        pin: !args.iter().any(|a| a == "--no-pin"),
         json: parse("--json").map(PathBuf::from),
     };
     match run(&settings) {
@@ -152,12 +161,23 @@ impl Phase {
 }
 
 fn run(settings: &Settings) -> Result<Value, String> {
+    // One core each: this process (and the SDK drivers it starts) on CPU 0,
+    // the emulator on CPU 1. Unpinned, the scheduler sometimes puts both on
+    // one CPU, which makes sequential calls about 40 % faster (no wake-up
+    // across CPUs) and concurrent ones slower: results would depend on luck.
+    let pinned = settings.pin && support::pin_self(0);
     let emulator = EmulatorProcess::start(&EmulatorOptions {
         workers: settings.emulator_workers,
+        cpu: pinned.then_some(1),
         ..EmulatorOptions::default()
     })?;
+    let placement = if pinned {
+        "client on CPU 0, emulator on CPU 1 (taskset)"
+    } else {
+        "not pinned"
+    };
     println!(
-        "emulator: pid {} at {} ({} worker threads); client: {} worker threads",
+        "emulator: pid {} at {} ({} worker threads); client: {} worker threads; {placement}",
         emulator.pid, emulator.base_url, settings.emulator_workers, settings.client_workers
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -165,48 +185,65 @@ fn run(settings: &Settings) -> Result<Value, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
-    let client = Arc::new(emulator.client()?);
     let window = Duration::from_secs_f64(settings.seconds);
 
-    // Warm up: connection, TLS session, allocator, caches.
-    runtime.block_on(async {
-        let query = JobStatusQuery::new(DEMO_USER_ID, JOB);
-        for _ in 0..500 {
-            check(client.job_status(&query).await)?;
+    // The default client (HTTP/2 by ALPN), then one offering only HTTP/1.1.
+    let mut results = Vec::new();
+    for http1 in [false, true] {
+        if http1 && !settings.http1 {
+            continue;
         }
-        Ok::<(), String>(())
-    })?;
-    let version = runtime.block_on(http_version(&client));
+        let client = Arc::new(emulator.client_with(http1)?);
+        // Warm up: connection, TLS session, allocator, caches.
+        runtime.block_on(async {
+            let query = JobStatusQuery::new(DEMO_USER_ID, JOB);
+            for _ in 0..500 {
+                check(client.job_status(&query).await)?;
+            }
+            Ok::<(), String>(())
+        })?;
+        let version = runtime.block_on(http_version(&client));
+        let name = if http1 { "smileid HTTP/1.1" } else { "smileid" };
 
-    // In a task, as a request handler would call it (not on the thread
-    // blocked in `block_on`, which costs a cross-thread wake-up per call).
-    let sequential = measure(&emulator, || {
-        let client = Arc::clone(&client);
-        runtime
-            .block_on(runtime.spawn(async move { sequential(&client, window).await }))
-            .unwrap_or_else(|_| Phase::failed())
-    });
-    sequential.print("smileid sequential");
-    let concurrent = measure(&emulator, || {
-        runtime.block_on(concurrent(&client, settings.concurrency, window))
-    });
-    concurrent.print(&format!("smileid concurrency {}", settings.concurrency));
-    drop(client);
+        // In a task, as a request handler would call it (not on the thread
+        // blocked in `block_on`, which costs a cross-thread wake-up per call).
+        let seq = measure(&emulator, || {
+            let client = Arc::clone(&client);
+            runtime
+                .block_on(runtime.spawn(async move { sequential(&client, window).await }))
+                .unwrap_or_else(|_| Phase::failed())
+        });
+        seq.print(&format!("{name} sequential"));
+        let conc = measure(&emulator, || {
+            runtime.block_on(concurrent(&client, settings.concurrency, window))
+        });
+        conc.print(&format!("{name} concurrency {}", settings.concurrency));
+        results.push((http1, version, seq, conc));
+    }
     drop(runtime);
 
+    let (_, version, sequential, concurrent) = &results[0];
     let mut report = json!({
         "workload": {
             "call": "POST /v1/job_status (demo-user/demo-approved, no history or image links)",
-            "transport": format!("TLS 1.3 on loopback, keep-alive, {version}"),
+            "transport": format!("TLS 1.3 on loopback, keep-alive, {version} (negotiated by ALPN)"),
             "window_s": settings.seconds,
             "client_workers": settings.client_workers,
             "emulator_workers": settings.emulator_workers,
+            "placement": placement,
         },
         "smileid": {
             "sequential": sequential.to_json(1),
             "concurrent": concurrent.to_json(settings.concurrency),
         },
     });
+    if let Some((_, version, seq, conc)) = results.get(1) {
+        report["smileid_http1"] = json!({
+            "version": version,
+            "sequential": seq.to_json(1),
+            "concurrent": conc.to_json(settings.concurrency),
+        });
+    }
 
     if settings.sdks {
         report["python"] = side_by_side("python", &emulator, settings);

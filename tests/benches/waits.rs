@@ -170,6 +170,7 @@ fn full_stack(waits: usize) -> Result<Value, String> {
         workers: 2,
         pending: waits,
         pending_polls: PENDING_POLLS,
+        cpu: None,
     })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -541,12 +541,14 @@ impl Report {
         let _ = writeln!(
             out,
             "{} over {}; the emulator runs in its own process; tokio worker threads: client \
-             {}, emulator {}; {} s per phase after a warm-up. CPU per call is each process's \
-             user + system time over the phase divided by its calls.\n",
+             {}, emulator {}; placement: {}; {} s per phase after a warm-up. CPU per call is \
+             each process's user + system time over the phase divided by its calls. The \
+             official SDKs run against the same emulator, on the client's CPU.\n",
             w["call"].as_str().unwrap_or("job status"),
             w["transport"].as_str().unwrap_or("TLS"),
             w["client_workers"],
             w["emulator_workers"],
+            w["placement"].as_str().unwrap_or("not pinned"),
             w["window_s"]
         );
         let _ = writeln!(
@@ -556,6 +558,7 @@ impl Report {
         let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
         for (client, doc) in [
             ("smileid", &e["smileid"]),
+            ("smileid, HTTP/1.1 only", &e["smileid_http1"]),
             ("Python SDK", &e["python"]),
             ("Node SDK", &e["node"]),
         ] {

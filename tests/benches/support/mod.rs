@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use smileid_core::{Client, Environment, RetryPolicy};
 use smileid_emulator::{Emulator, JobSpec, Outcome};
-use smileid_hyper::{HyperTransport, TokioTimer};
+use smileid_hyper::{HyperTransport, TokioTimer, rustls};
 
 /// The argument that turns a benchmark binary into an emulator server.
 pub const SERVE_ARG: &str = "--serve-emulator";
@@ -47,6 +47,8 @@ pub struct EmulatorOptions {
     pub pending: usize,
     /// See `pending`.
     pub pending_polls: u32,
+    /// Run the child on this CPU only (through `taskset`).
+    pub cpu: Option<usize>,
 }
 
 impl EmulatorProcess {
@@ -58,7 +60,15 @@ impl EmulatorProcess {
             std::process::id(),
             fastish_id()
         ));
-        let mut child = Command::new(exe)
+        let mut command = match options.cpu {
+            Some(cpu) => {
+                let mut c = Command::new("taskset");
+                c.arg("-c").arg(cpu.to_string()).arg(exe);
+                c
+            }
+            None => Command::new(exe),
+        };
+        let mut child = command
             .arg(SERVE_ARG)
             .arg(&ca_file)
             .arg(options.workers.to_string())
@@ -92,6 +102,27 @@ impl EmulatorProcess {
         })
     }
 
+    /// A rustls client configuration trusting only the emulator's CA,
+    /// offering `alpn`.
+    fn tls_config(&self, alpn: &[&[u8]]) -> Result<rustls::ClientConfig, String> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let pem = std::fs::read(&self.ca_file).map_err(|e| format!("CA file: {e}"))?;
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| format!("CA PEM: {e}"))?;
+            roots.add(cert).map_err(|e| format!("CA: {e}"))?;
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS versions: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        Ok(config)
+    }
+
     /// CPU time (user + system) the child used so far.
     pub fn cpu_time(&self) -> Duration {
         cpu_time_of(&format!("/proc/{}/stat", self.pid)).unwrap_or_default()
@@ -104,12 +135,21 @@ impl EmulatorProcess {
 
     /// A client for this emulator (TLS, its CA only, no retries).
     pub fn client(&self) -> Result<BenchClient, String> {
-        let transport = HyperTransport::builder()
-            .built_in_roots(false)
-            .add_root_certificates_pem_file(&self.ca_file)
-            .pool_max_idle_per_host(256)
-            .build()
-            .map_err(|e| format!("transport: {e}"))?;
+        self.client_with(false)
+    }
+
+    /// A client for this emulator; `http1_only` offers only HTTP/1.1 by
+    /// ALPN (otherwise HTTP/2 is negotiated).
+    pub fn client_with(&self, http1_only: bool) -> Result<BenchClient, String> {
+        let builder = HyperTransport::builder().pool_max_idle_per_host(256);
+        let builder = if http1_only {
+            builder.tls_config(self.tls_config(&[b"http/1.1"])?)
+        } else {
+            builder
+                .built_in_roots(false)
+                .add_root_certificates_pem_file(&self.ca_file)
+        };
+        let transport = builder.build().map_err(|e| format!("transport: {e}"))?;
         Client::builder(self.partner_id.clone(), self.api_key.clone())
             .environment(Environment::custom(self.base_url.clone()))
             .retry_policy(RetryPolicy::none())
@@ -193,6 +233,25 @@ pub fn serve_emulator(args: &[String]) -> Result<(), String> {
     }
     runtime.block_on(emulator.shutdown());
     Ok(())
+}
+
+/// Binds this process (its threads made from now on, and its children) to
+/// `cpu` with `taskset`; false when that is not possible here.
+pub fn pin_self(cpu: usize) -> bool {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) <= cpu {
+        return false;
+    }
+    Command::new("taskset")
+        .args([
+            "-p",
+            "-c",
+            &cpu.to_string(),
+            &std::process::id().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Clock ticks per second of `/proc/*/stat` times.
