@@ -165,7 +165,8 @@ fn run(settings: &Settings) -> Result<Value, String> {
     // the emulator on CPU 1. Unpinned, the scheduler sometimes puts both on
     // one CPU, which makes sequential calls about 40 % faster (no wake-up
     // across CPUs) and concurrent ones slower: results would depend on luck.
-    let pinned = settings.pin && support::pin_self(0);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pinned = settings.pin && cpus >= 2 && support::pin_self(0);
     let emulator = EmulatorProcess::start(&EmulatorOptions {
         workers: settings.emulator_workers,
         cpu: pinned.then_some(1),

@@ -241,6 +241,7 @@ pub fn pin_self(cpu: usize) -> bool {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) <= cpu {
         return false;
     }
+    // Threads made before this call keep their old affinity; call it first.
     Command::new("taskset")
         .args([
             "-p",
