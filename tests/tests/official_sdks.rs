@@ -205,12 +205,22 @@ fn check_sdk(name: &str, driver: impl Fn(&Path) -> Command) {
     assert!(refused.json.is_none(), "{name}: {refused:?}");
 }
 
+/// Says why a test checks nothing, on stderr directly so that the test
+/// harness does not capture it.
+fn skipped(sdk: &str, why: &sdks::Unavailable) {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: the official {sdk} SDK is not available here: {why}"
+    );
+}
+
 #[test]
 fn python_sdk_accepts_emulator_answers() {
     let sdk = match sdks::python_sdk() {
         Ok(sdk) => sdk,
         Err(why) => {
-            println!("SKIPPED: the official Python SDK is not available here: {why}");
+            skipped("Python", &why);
             return;
         }
     };
@@ -222,7 +232,7 @@ fn node_sdk_accepts_emulator_answers() {
     let sdk = match sdks::node_sdk() {
         Ok(sdk) => sdk,
         Err(why) => {
-            println!("SKIPPED: the official Node SDK is not available here: {why}");
+            skipped("Node", &why);
             return;
         }
     };
