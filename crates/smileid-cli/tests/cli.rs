@@ -81,6 +81,21 @@ fn run_stdin(args: &[&str], envs: &[(&str, &str)], stdin: &[u8]) -> Output {
     output_of(smileid().args(args).envs(envs.iter().copied()), Some(stdin))
 }
 
+/// `job-status --user-id USER --job-id JOB`, then `extra`.
+fn job_status<'a>(user: &'a str, job: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["job-status", "--user-id", user, "--job-id", job];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Checks that `text` contains every one of `wanted`.
+#[track_caller]
+fn assert_contains_all(text: &str, wanted: &[&str]) {
+    for want in wanted {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+}
+
 #[track_caller]
 fn assert_code(out: &Output, code: i32) {
     assert_eq!(
@@ -131,6 +146,14 @@ impl TestEmulator {
 
     fn run(&self, args: &[&str]) -> Output {
         output_of(smileid().args(args).envs(self.env()), None)
+    }
+
+    fn add_job(&self, spec: JobSpec) {
+        self.handle.add_job(spec).expect("the job is added");
+    }
+
+    fn set_fault(&self, spec: FaultSpec) {
+        self.handle.set_fault(spec).expect("the fault is set");
     }
 }
 
@@ -185,20 +208,17 @@ fn help_and_version() {
 
     let out = run(&["--help"], &[]);
     assert_code(&out, 0);
-    for word in [
-        "job-status",
-        "sign",
-        "verify",
-        "verify-callback",
-        "emulator",
-        "Exit codes",
-    ] {
-        assert!(
-            out.stdout.contains(word),
-            "{word} missing from\n{}",
-            out.stdout
-        );
-    }
+    assert_contains_all(
+        &out.stdout,
+        &[
+            "job-status",
+            "sign",
+            "verify",
+            "verify-callback",
+            "emulator",
+            "Exit codes",
+        ],
+    );
     for sub in [
         "job-status",
         "sign",
@@ -263,10 +283,7 @@ fn usage_errors_exit_2() {
     assert_code(&out, 2);
     assert!(out.stderr.contains("--wait"), "{}", out.stderr);
     // An invalid environment name, from the variable.
-    let out = run(
-        &["job-status", "--user-id", "u", "--job-id", "j"],
-        &[("SMILE_ENV", "staging")],
-    );
+    let out = run(&job_status("u", "j", &[]), &[("SMILE_ENV", "staging")]);
     assert_code(&out, 2);
     // A bad interval.
     let out = run(
@@ -288,7 +305,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn missing_credentials_exit_2_with_a_hint() {
-    let out = run(&["job-status", "--user-id", "u", "--job-id", "j"], &[]);
+    let out = run(&job_status("u", "j", &[]), &[]);
     assert_code(&out, 2);
     assert!(
         out.stderr.contains("error: no partner id"),
@@ -306,15 +323,7 @@ fn missing_credentials_exit_2_with_a_hint() {
 #[test]
 fn plain_http_to_a_remote_host_is_refused_with_exit_2() {
     let out = run(
-        &[
-            "job-status",
-            "--user-id",
-            "u",
-            "--job-id",
-            "j",
-            "--base-url",
-            "http://example.com/v1",
-        ],
+        &job_status("u", "j", &["--base-url", "http://example.com/v1"]),
         &[("SMILE_PARTNER_ID", "085"), ("SMILE_API_KEY", SECRET_KEY)],
     );
     assert_code(&out, 2);
@@ -330,15 +339,11 @@ fn plain_http_to_a_remote_host_is_refused_with_exit_2() {
 #[test]
 fn an_unreadable_ca_file_exits_2() {
     let emulator = TestEmulator::plain();
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    let out = emulator.run(&job_status(
         "demo-user",
-        "--job-id",
         "demo-approved",
-        "--ca-cert",
-        "/nonexistent/smileid/ca.pem",
-    ]);
+        &["--ca-cert", "/nonexistent/smileid/ca.pem"],
+    ));
     assert_code(&out, 2);
     assert!(
         out.stderr.contains("/nonexistent/smileid/ca.pem"),
@@ -350,7 +355,7 @@ fn an_unreadable_ca_file_exits_2() {
 #[test]
 fn invalid_ids_exit_2_and_nothing_is_sent() {
     let emulator = TestEmulator::plain();
-    let out = emulator.run(&["job-status", "--user-id", " ", "--job-id", "j"]);
+    let out = emulator.run(&job_status(" ", "j", &[]));
     assert_code(&out, 2);
     assert!(out.stderr.contains("user_id is empty"), "{}", out.stderr);
 }
@@ -374,39 +379,30 @@ fn the_readme_main_command_works_offline() {
     let first = out.stdout.lines().next().unwrap_or_default();
     assert!(first.starts_with("APPROVED"), "{}", out.stdout);
     assert!(first.contains("demo-approved"), "{first}");
-    for text in [
-        "complete",
-        "yes",
-        "0810 Enroll User (approved)",
-        "Smile ID job id",
-        "Actions",
-        "Liveness_Check",
-        "Passed",
-        "Partner params",
-        "demo-user",
-    ] {
-        assert!(
-            out.stdout.contains(text),
-            "{text} missing from\n{}",
-            out.stdout
-        );
-    }
+    assert_contains_all(
+        &out.stdout,
+        &[
+            "complete",
+            "yes",
+            "0810 Enroll User (approved)",
+            "Smile ID job id",
+            "Actions",
+            "Liveness_Check",
+            "Passed",
+            "Partner params",
+            "demo-user",
+        ],
+    );
     assert!(!out.stdout.contains('\u{1b}'), "no colour when piped");
 }
 
 #[test]
 fn colour_follows_clicolor_force_and_no_color() {
     let emulator = TestEmulator::plain();
-    let args = [
-        "job-status",
-        "--user-id",
-        "demo-user",
-        "--job-id",
-        "demo-rejected",
-    ];
+    let args = job_status("demo-user", "demo-rejected", &[]);
     let out = output_of(
         smileid()
-            .args(args)
+            .args(&args)
             .envs(emulator.env())
             .env_remove("NO_COLOR")
             .env("CLICOLOR_FORCE", "1"),
@@ -428,7 +424,7 @@ fn colour_follows_clicolor_force_and_no_color() {
     // NO_COLOR wins.
     let out = output_of(
         smileid()
-            .args(args)
+            .args(&args)
             .envs(emulator.env())
             .env("CLICOLOR_FORCE", "1"),
         None,
@@ -472,7 +468,7 @@ fn every_outcome_is_shown_prominently() {
         ("demo-error", "ERROR"),
         ("demo-pending", "PENDING"),
     ] {
-        let out = emulator.run(&["job-status", "--user-id", "demo-user", "--job-id", job]);
+        let out = emulator.run(&job_status("demo-user", job, &[]));
         assert_code(&out, 0);
         assert!(
             out.stdout.starts_with(&format!("{word}  job {job}")),
@@ -486,7 +482,7 @@ fn every_outcome_is_shown_prominently() {
 fn failed_and_reviewed_actions_are_summarised_at_the_top() {
     let emulator = TestEmulator::plain();
     let top = |job: &str| {
-        let out = emulator.run(&["job-status", "--user-id", "demo-user", "--job-id", job]);
+        let out = emulator.run(&job_status("demo-user", job, &[]));
         assert_code(&out, 0);
         out.stdout
             .lines()
@@ -520,7 +516,7 @@ fn failed_and_reviewed_actions_are_summarised_at_the_top() {
 #[test]
 fn pending_jobs_show_the_message() {
     let emulator = TestEmulator::plain();
-    let out = emulator.run(&["job-status", "--user-id", "nobody", "--job-id", "never"]);
+    let out = emulator.run(&job_status("nobody", "never", &[]));
     assert_code(&out, 0);
     assert!(out.stdout.starts_with("PENDING"), "{}", out.stdout);
     assert!(out.stdout.contains("2314"), "{}", out.stdout);
@@ -534,9 +530,7 @@ fn pending_jobs_show_the_message() {
 #[test]
 fn history_image_links_and_partner_extras_are_shown() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .add_job(
+    emulator.add_job(
             JobSpec::new("u-extra", "j-extra")
                 .job_type(5)
                 .result(json!({
@@ -559,64 +553,45 @@ fn history_image_links_and_partner_extras_are_shown() {
                            "PartnerParams": {"user_id": "u-extra", "job_id": "j-extra", "job_type": 5}}),
                 ])
                 .image_links([("selfie_image", "https://images.example/selfie.jpg")]),
-        )
-        .expect("the job is added");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "u-extra",
-        "--job-id",
-        "j-extra",
-        "--history",
-        "--images",
-    ]);
-    assert_code(&out, 0);
-    for text in [
-        "APPROVED",
-        "1012 ID Number Validated (approved)",
-        "0000004242",
-        "Enhanced KYC",
-        "Brand_New_Check",
-        "campaign",
-        "spring-2026",
-        "FutureField",
-        "History (2)",
-        "1. 1013 Unable to Validate ID (rejected)",
-        "j-old",
-        "Image links",
-        "https://images.example/selfie.jpg",
-    ] {
-        assert!(
-            out.stdout.contains(text),
-            "{text} missing from\n{}",
-            out.stdout
         );
-    }
+    let out = emulator.run(&job_status(
+        "u-extra",
+        "j-extra",
+        &["--history", "--images"],
+    ));
+    assert_code(&out, 0);
+    assert_contains_all(
+        &out.stdout,
+        &[
+            "APPROVED",
+            "1012 ID Number Validated (approved)",
+            "0000004242",
+            "Enhanced KYC",
+            "Brand_New_Check",
+            "campaign",
+            "spring-2026",
+            "FutureField",
+            "History (2)",
+            "1. 1013 Unable to Validate ID (rejected)",
+            "j-old",
+            "Image links",
+            "https://images.example/selfie.jpg",
+        ],
+    );
 }
 
 #[test]
 fn json_output_is_the_verified_response_with_unknown_fields() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .add_job(JobSpec::new("u-json", "j-json").result(json!({
-            "ResultCode": "0810",
-            "ResultText": "Enroll User",
-            "SmileJobID": "0000000777",
-            "PartnerParams": {"user_id": "u-json", "job_id": "j-json", "job_type": 1, "shop": "42"},
-            "Actions": {"Liveness_Check": "Passed"},
-            "BrandNewField": {"kept": true, "list": ["a", "b"]}
-        })))
-        .expect("the job is added");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "u-json",
-        "--job-id",
-        "j-json",
-        "--json",
-        "--images",
-    ]);
+    emulator.add_job(JobSpec::new("u-json", "j-json").result(json!({
+        "ResultCode": "0810",
+        "ResultText": "Enroll User",
+        "SmileJobID": "0000000777",
+        "PartnerParams": {"user_id": "u-json", "job_id": "j-json", "job_type": 1, "shop": "42"},
+        "Actions": {"Liveness_Check": "Passed"},
+        "BrandNewField": {"kept": true, "list": ["a", "b"]}
+    })));
+    let out = emulator.run(&job_status("u-json", "j-json", &["--json", "--images"]));
     assert_code(&out, 0);
     let value: Value = serde_json::from_str(&out.stdout).expect("stdout is JSON");
     assert_eq!(value["job_complete"], json!(true));
@@ -646,28 +621,18 @@ fn tls_emulator_with_a_ca_file() {
         "ca.pem",
         emulator.handle.ca_cert_pem().expect("a CA").as_bytes(),
     );
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    let out = emulator.run(&job_status(
         "demo-user",
-        "--job-id",
         "demo-approved",
-        "--ca-cert",
-        ca.as_str(),
-    ]);
+        &["--ca-cert", ca.as_str()],
+    ));
     assert_code(&out, 0);
     assert!(out.stdout.starts_with("APPROVED"), "{}", out.stdout);
 
     // The same through SMILE_CA_CERT.
     let out = output_of(
         smileid()
-            .args([
-                "job-status",
-                "--user-id",
-                "demo-user",
-                "--job-id",
-                "demo-error",
-            ])
+            .args(job_status("demo-user", "demo-error", &[]))
             .envs(emulator.env())
             .env("SMILE_CA_CERT", ca.path()),
         None,
@@ -676,15 +641,11 @@ fn tls_emulator_with_a_ca_file() {
     assert!(out.stdout.starts_with("ERROR"), "{}", out.stdout);
 
     // Without trusting the CA, the TLS handshake fails: a transport error.
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    let out = emulator.run(&job_status(
         "demo-user",
-        "--job-id",
         "demo-approved",
-        "--retries",
-        "0",
-    ]);
+        &["--retries", "0"],
+    ));
     assert_code(&out, 4);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
 }
@@ -694,16 +655,11 @@ fn tls_emulator_with_a_ca_file() {
 #[test]
 fn wait_polls_until_complete() {
     let emulator = TestEmulator::plain();
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    let out = emulator.run(&job_status(
         "demo-user",
-        "--job-id",
         "demo-pending",
-        "--wait",
-        "--interval",
-        "0.1",
-    ]);
+        &["--wait", "--interval", "0.1"],
+    ));
     assert_code(&out, 0);
     assert!(out.stdout.starts_with("APPROVED"), "{}", out.stdout);
     let job = emulator
@@ -719,18 +675,11 @@ fn wait_polls_until_complete() {
 #[test]
 fn wait_timeout_exits_6_and_shows_the_last_status() {
     let emulator = TestEmulator::plain();
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    let out = emulator.run(&job_status(
         "demo-user",
-        "--job-id",
         "never-completes",
-        "--wait",
-        "--timeout",
-        "0.5",
-        "--interval",
-        "0.1",
-    ]);
+        &["--wait", "--timeout", "0.5", "--interval", "0.1"],
+    ));
     assert_code(&out, 6);
     assert!(out.stdout.starts_with("PENDING"), "{}", out.stdout);
     let first = out.stderr.lines().next().unwrap_or_default();
@@ -744,23 +693,12 @@ fn wait_timeout_exits_6_and_shows_the_last_status() {
 #[test]
 fn wait_timeout_with_json_prints_the_last_json() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .add_job(JobSpec::new("u-slow", "j-slow").complete_after_polls(1000))
-        .expect("the job is added");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
+    emulator.add_job(JobSpec::new("u-slow", "j-slow").complete_after_polls(1000));
+    let out = emulator.run(&job_status(
         "u-slow",
-        "--job-id",
         "j-slow",
-        "--json",
-        "--wait",
-        "--timeout",
-        "0.3",
-        "--interval",
-        "0.1",
-    ]);
+        &["--json", "--wait", "--timeout", "0.3", "--interval", "0.1"],
+    ));
     assert_code(&out, 6);
     let value: Value = serde_json::from_str(&out.stdout).expect("stdout is JSON");
     assert_eq!(value["job_complete"], json!(false));
@@ -773,13 +711,7 @@ fn a_wrong_key_gives_2205_exit_3_and_the_hint() {
     let emulator = TestEmulator::plain();
     let out = output_of(
         smileid()
-            .args([
-                "job-status",
-                "--user-id",
-                "demo-user",
-                "--job-id",
-                "demo-approved",
-            ])
+            .args(job_status("demo-user", "demo-approved", &[]))
             .envs(emulator.env())
             .env("SMILE_API_KEY", SECRET_KEY),
         None,
@@ -805,10 +737,8 @@ fn a_wrong_key_gives_2205_exit_3_and_the_hint() {
 fn api_errors_exit_3() {
     let emulator = TestEmulator::plain();
     emulator
-        .handle
-        .set_fault(FaultSpec::http_error(403, "2220", "Production not enabled").for_user("u-403"))
-        .expect("the fault is set");
-    let out = emulator.run(&["job-status", "--user-id", "u-403", "--job-id", "j"]);
+        .set_fault(FaultSpec::http_error(403, "2220", "Production not enabled").for_user("u-403"));
+    let out = emulator.run(&job_status("u-403", "j", &[]));
     assert_code(&out, 3);
     assert!(
         out.stderr
@@ -818,19 +748,8 @@ fn api_errors_exit_3() {
     );
 
     // An HTML page from a proxy, after the retries.
-    emulator
-        .handle
-        .set_fault(FaultSpec::html_502().for_user("u-502"))
-        .expect("the fault is set");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "u-502",
-        "--job-id",
-        "j",
-        "--retries",
-        "0",
-    ]);
+    emulator.set_fault(FaultSpec::html_502().for_user("u-502"));
+    let out = emulator.run(&job_status("u-502", "j", &["--retries", "0"]));
     assert_code(&out, 3);
     assert!(out.stderr.contains("HTTP 502"), "{}", out.stderr);
 }
@@ -840,17 +759,7 @@ fn transport_failures_exit_4() {
     // Nothing listening.
     let url = format!("http://127.0.0.1:{}/v1", closed_port());
     let out = run(
-        &[
-            "job-status",
-            "--user-id",
-            "u",
-            "--job-id",
-            "j",
-            "--base-url",
-            &url,
-            "--retries",
-            "0",
-        ],
+        &job_status("u", "j", &["--base-url", &url, "--retries", "0"]),
         &[("SMILE_PARTNER_ID", "085"), ("SMILE_API_KEY", SECRET_KEY)],
     );
     assert_code(&out, 4);
@@ -860,50 +769,25 @@ fn transport_failures_exit_4() {
 
     // The connection is dropped without an answer, every time.
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .set_fault(FaultSpec::drop_connection().for_user("u-drop"))
-        .expect("the fault is set");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "u-drop",
-        "--job-id",
-        "j",
-        "--retries",
-        "0",
-    ]);
+    emulator.set_fault(FaultSpec::drop_connection().for_user("u-drop"));
+    let out = emulator.run(&job_status("u-drop", "j", &["--retries", "0"]));
     assert_code(&out, 4);
 
     // A body cut short.
-    emulator
-        .handle
-        .set_fault(FaultSpec::truncated_body().for_user("u-cut"))
-        .expect("the fault is set");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "u-cut",
-        "--job-id",
-        "j",
-        "--retries",
-        "0",
-    ]);
+    emulator.set_fault(FaultSpec::truncated_body().for_user("u-cut"));
+    let out = emulator.run(&job_status("u-cut", "j", &["--retries", "0"]));
     assert_code(&out, 4);
 }
 
 #[test]
 fn a_response_over_the_size_cap_exits_4() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .add_job(JobSpec::new("u-big", "j-big").result(json!({
-            "ResultCode": "0810",
-            "ResultText": "Enroll User",
-            "Padding": "x".repeat(5 * 1024 * 1024),
-        })))
-        .expect("the job is added");
-    let out = emulator.run(&["job-status", "--user-id", "u-big", "--job-id", "j-big"]);
+    emulator.add_job(JobSpec::new("u-big", "j-big").result(json!({
+        "ResultCode": "0810",
+        "ResultText": "Enroll User",
+        "Padding": "x".repeat(5 * 1024 * 1024),
+    })));
+    let out = emulator.run(&job_status("u-big", "j-big", &[]));
     assert_code(&out, 4);
     assert!(out.stderr.contains("too large"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
@@ -912,16 +796,13 @@ fn a_response_over_the_size_cap_exits_4() {
 #[test]
 fn server_text_cannot_drive_the_terminal() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .add_job(JobSpec::new("u-esc", "j-esc").result(json!({
+    emulator.add_job(JobSpec::new("u-esc", "j-esc").result(json!({
             "ResultCode": "0810",
             "ResultText": "Enroll User\u{1b}[2J\u{1b}]0;pwned\u{7}",
             "PartnerParams": {"user_id": "u-esc", "job_id": "j-esc", "job_type": 1, "note": "a\u{1b}[31mred"},
             "Actions": {"Liveness_Check\u{1b}[5m": "Passed"},
-        })))
-        .expect("the job is added");
-    let out = emulator.run(&["job-status", "--user-id", "u-esc", "--job-id", "j-esc"]);
+        })));
+    let out = emulator.run(&job_status("u-esc", "j-esc", &[]));
     assert_code(&out, 0);
     assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
     assert!(!out.stdout.contains('\u{7}'), "{:?}", out.stdout);
@@ -936,17 +817,8 @@ fn server_text_cannot_drive_the_terminal() {
 #[test]
 fn retries_get_past_a_transient_failure() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .set_fault(FaultSpec::drop_connection().count(1))
-        .expect("the fault is set");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "demo-user",
-        "--job-id",
-        "demo-approved",
-    ]);
+    emulator.set_fault(FaultSpec::drop_connection().count(1));
+    let out = emulator.run(&job_status("demo-user", "demo-approved", &[]));
     assert_code(&out, 0);
     assert!(out.stdout.starts_with("APPROVED"), "{}", out.stdout);
 }
@@ -954,17 +826,8 @@ fn retries_get_past_a_transient_failure() {
 #[test]
 fn untrusted_or_undecodable_responses_exit_5() {
     let emulator = TestEmulator::plain();
-    emulator
-        .handle
-        .set_fault(FaultSpec::wrong_signature())
-        .expect("the fault is set");
-    let out = emulator.run(&[
-        "job-status",
-        "--user-id",
-        "demo-user",
-        "--job-id",
-        "demo-approved",
-    ]);
+    emulator.set_fault(FaultSpec::wrong_signature());
+    let out = emulator.run(&job_status("demo-user", "demo-approved", &[]));
     assert_code(&out, 5);
     assert!(out.stderr.contains("signature"), "{}", out.stderr);
     assert!(
@@ -975,14 +838,11 @@ fn untrusted_or_undecodable_responses_exit_5() {
     emulator.handle.clear_faults();
 
     // Signed, but not the documented shape.
-    emulator
-        .handle
-        .add_job(JobSpec::new("u-odd", "j-odd").result(json!({
-            "ResultCode": "1012",
-            "Actions": "not an object",
-        })))
-        .expect("the job is added");
-    let out = emulator.run(&["job-status", "--user-id", "u-odd", "--job-id", "j-odd"]);
+    emulator.add_job(JobSpec::new("u-odd", "j-odd").result(json!({
+        "ResultCode": "1012",
+        "Actions": "not an object",
+    })));
+    let out = emulator.run(&job_status("u-odd", "j-odd", &[]));
     assert_code(&out, 5);
     assert!(out.stderr.contains("decode"), "{}", out.stderr);
 }
@@ -1132,21 +992,18 @@ fn verify_callback_accepts_a_fresh_signed_body() {
             "{}",
             out.stdout
         );
-        for text in [
-            "valid",
-            "1012 ID Number Validated (approved)",
-            "0000000321",
-            "Verify_ID_Number",
-            "Verified",
-            "order",
-            "A-17",
-        ] {
-            assert!(
-                out.stdout.contains(text),
-                "{text} missing from\n{}",
-                out.stdout
-            );
-        }
+        assert_contains_all(
+            &out.stdout,
+            &[
+                "valid",
+                "1012 ID Number Validated (approved)",
+                "0000000321",
+                "Verify_ID_Number",
+                "Verified",
+                "order",
+                "A-17",
+            ],
+        );
         assert!(!out.all().contains(SECRET_KEY));
     };
     check(&run(&["verify-callback", file.as_str()], &env));
@@ -1259,15 +1116,12 @@ fn verify_callback_checks_a_callback_the_emulator_sent() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/callback", listener.local_addr().expect("addr"));
     let emulator = TestEmulator::start(Emulator::builder().partner_id("085").api_key(SECRET_KEY));
-    emulator
-        .handle
-        .add_job(
-            JobSpec::new("cb-user", "cb-job")
-                .job_type(5)
-                .outcome(smileid_emulator::Outcome::Rejected)
-                .callback_url(url),
-        )
-        .expect("the job is added");
+    emulator.add_job(
+        JobSpec::new("cb-user", "cb-job")
+            .job_type(5)
+            .outcome(smileid_emulator::Outcome::Rejected)
+            .callback_url(url),
+    );
     let body = receive_one_callback(&listener);
     let env = [("SMILE_PARTNER_ID", "085"), ("SMILE_API_KEY", SECRET_KEY)];
 
@@ -1279,17 +1133,14 @@ fn verify_callback_checks_a_callback_the_emulator_sent() {
         "{}",
         out.stdout
     );
-    for text in [
-        "1013 Unable to Validate ID (rejected)",
-        "failed actions",
-        "valid",
-    ] {
-        assert!(
-            out.stdout.contains(text),
-            "{text} missing from\n{}",
-            out.stdout
-        );
-    }
+    assert_contains_all(
+        &out.stdout,
+        &[
+            "1013 Unable to Validate ID (rejected)",
+            "failed actions",
+            "valid",
+        ],
+    );
 
     // With another key (or partner id) the same body is refused: exit 1.
     let out = run_stdin(
@@ -1374,13 +1225,7 @@ fn the_emulator_subcommand_serves_until_sigint() {
     assert_eq!(field(&lines, "partner id:"), "001");
     assert_eq!(field(&lines, "API key:"), "emulator-api-key");
     let out = run(
-        &[
-            "job-status",
-            "--user-id",
-            "demo-user",
-            "--job-id",
-            "demo-approved",
-        ],
+        &job_status("demo-user", "demo-approved", &[]),
         &[
             ("SMILE_BASE_URL", &base_url),
             ("SMILE_PARTNER_ID", "001"),
@@ -1420,21 +1265,20 @@ fn the_emulator_subcommand_with_tls_credentials_and_a_seed_stops_on_sigterm() {
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
 
     let out = run(
-        &[
-            "job-status",
-            "--user-id",
+        &job_status(
             "seed-user",
-            "--job-id",
             "seed-job",
-            "--ca-cert",
-            ca.as_str(),
-            "--base-url",
-            &base_url,
-            "--partner-id",
-            "085",
-            "--api-key",
-            "my-emulator-key",
-        ],
+            &[
+                "--ca-cert",
+                ca.as_str(),
+                "--base-url",
+                &base_url,
+                "--partner-id",
+                "085",
+                "--api-key",
+                "my-emulator-key",
+            ],
+        ),
         &[],
     );
     assert_code(&out, 0);
@@ -1532,14 +1376,8 @@ fn the_emulator_subcommand_fails_on_a_busy_address_or_a_bad_seed() {
 #[test]
 fn the_api_key_is_never_printed() {
     let emulator = TestEmulator::start(Emulator::builder().partner_id("085").api_key(SECRET_KEY));
-    emulator
-        .handle
-        .set_fault(FaultSpec::wrong_signature().for_user("u-forged"))
-        .expect("the fault is set");
-    emulator
-        .handle
-        .set_fault(FaultSpec::http_error(500, "2201", "System error").for_user("u-500"))
-        .expect("the fault is set");
+    emulator.set_fault(FaultSpec::wrong_signature().for_user("u-forged"));
+    emulator.set_fault(FaultSpec::http_error(500, "2201", "System error").for_user("u-500"));
     let base = emulator.handle.base_url().to_owned();
     let env = [
         ("SMILE_PARTNER_ID", "085"),
@@ -1552,103 +1390,49 @@ fn the_api_key_is_never_printed() {
     let closed = format!("http://127.0.0.1:{}/v1", closed_port());
 
     let runs: Vec<Output> = vec![
+        run(&job_status("demo-user", "demo-approved", &[]), &env),
         run(
-            &[
-                "job-status",
-                "--user-id",
+            &job_status(
                 "demo-user",
-                "--job-id",
                 "demo-approved",
-            ],
+                &["--json", "--history", "--images"],
+            ),
             &env,
         ),
+        run(&job_status("u-forged", "j", &[]), &env),
+        run(&job_status("u-500", "j", &["--retries", "0"]), &env),
         run(
-            &[
-                "job-status",
-                "--user-id",
-                "demo-user",
-                "--job-id",
-                "demo-approved",
-                "--json",
-                "--history",
-                "--images",
-            ],
-            &env,
-        ),
-        run(
-            &["job-status", "--user-id", "u-forged", "--job-id", "j"],
-            &env,
-        ),
-        run(
-            &[
-                "job-status",
-                "--user-id",
-                "u-500",
-                "--job-id",
-                "j",
-                "--retries",
-                "0",
-            ],
-            &env,
-        ),
-        run(
-            &[
-                "job-status",
-                "--user-id",
+            &job_status(
                 "u",
-                "--job-id",
                 "j",
-                "--wait",
-                "--timeout",
-                "0.2",
-                "--interval",
-                "0.1",
-            ],
+                &["--wait", "--timeout", "0.2", "--interval", "0.1"],
+            ),
             &env,
         ),
         run(
-            &[
-                "job-status",
-                "--user-id",
-                "u",
-                "--job-id",
-                "j",
-                "--base-url",
-                &closed,
-                "--retries",
-                "0",
-            ],
+            &job_status("u", "j", &["--base-url", &closed, "--retries", "0"]),
             &env,
         ),
         run(
-            &[
-                "job-status",
-                "--user-id",
-                "u",
-                "--job-id",
-                "j",
-                "--base-url",
-                "http://example.com/v1",
-            ],
+            &job_status("u", "j", &["--base-url", "http://example.com/v1"]),
             &env,
         ),
         run(
-            &[
-                "job-status",
-                "--user-id",
+            &job_status(
                 "u",
-                "--job-id",
                 "j",
-                "--api-key",
-                SECRET_KEY,
-                "--partner-id",
-                "085",
-                "--base-url",
-                &base,
-            ],
+                &[
+                    "--api-key",
+                    SECRET_KEY,
+                    "--partner-id",
+                    "085",
+                    "--base-url",
+                    &base,
+                ],
+            ),
             &[],
         ),
-        run(&["job-status", "--user-id", "", "--job-id", "j"], &env),
+        run(&job_status("", "j", &[]), &env),
         run(
             &["job-status", "--bogus-flag", "--api-key", SECRET_KEY],
             &[],
