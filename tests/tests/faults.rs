@@ -136,6 +136,30 @@ fn transport_kind(error: &Error) -> TransportErrorKind {
     }
 }
 
+/// A call to `server` that must fail within `deadline(extra)`.
+async fn raw_err_within(server: &RawServer, extra: Duration) -> Error {
+    let client = raw_client(&server.base_url());
+    expect_err(call(&client, deadline(extra)).await)
+}
+
+/// A call to a raw server that always sends `reply`, which must fail within
+/// `deadline(Duration::ZERO)`; the server comes back for its hit count.
+async fn raw_err(reply: Reply) -> (RawServer, Error) {
+    let server = RawServer::always(reply);
+    let error = raw_err_within(&server, Duration::ZERO).await;
+    (server, error)
+}
+
+/// A call to a TLS emulator with `fault` set that must fail within
+/// `deadline(Duration::ZERO)`; the emulator comes back for its fault hits.
+async fn emulator_err(fault: FaultSpec) -> (EmulatorHandle, Error) {
+    let emulator = emulator().await;
+    emulator.set_fault(fault).unwrap();
+    let client = emulator_client(&emulator);
+    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    (emulator, error)
+}
+
 /// The hits of the only fault set on `emulator`.
 fn fault_hits(emulator: &EmulatorHandle) -> u64 {
     let faults = emulator.faults();
@@ -185,21 +209,14 @@ async fn a_well_behaved_raw_server_is_answered_normally() {
 
 #[tokio::test]
 async fn latency_beyond_the_timeout_is_a_timeout_after_bounded_retries() {
-    let emulator = emulator().await;
-    emulator
-        .set_fault(FaultSpec::latency(Duration::from_secs(3)))
-        .unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) = emulator_err(FaultSpec::latency(Duration::from_secs(3))).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Timeout);
     assert_eq!(fault_hits(&emulator), ATTEMPTS as u64);
 }
 
 #[tokio::test]
 async fn a_silent_raw_server_is_a_timeout_after_bounded_retries() {
-    let server = RawServer::always(Reply::Silent(Duration::from_secs(5)));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(Reply::Silent(Duration::from_secs(5))).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Timeout);
     assert_eq!(server.hits(), ATTEMPTS);
 }
@@ -214,47 +231,35 @@ async fn a_refused_connection_is_a_connect_error() {
 
 #[tokio::test]
 async fn a_reset_before_the_response_is_an_io_error_after_bounded_retries() {
-    let server = RawServer::always(Reply::Reset);
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(Reply::Reset).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Io);
     assert_eq!(server.hits(), ATTEMPTS);
 }
 
 #[tokio::test]
 async fn a_dropped_connection_at_the_emulator_is_an_io_error() {
-    let emulator = emulator().await;
-    emulator.set_fault(FaultSpec::drop_connection()).unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) = emulator_err(FaultSpec::drop_connection()).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Io);
     assert_eq!(fault_hits(&emulator), ATTEMPTS as u64);
 }
 
 #[tokio::test]
 async fn a_reset_mid_body_is_an_io_error_after_bounded_retries() {
-    let server = RawServer::always(raw_http::reset_mid_body());
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::reset_mid_body()).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Io);
     assert_eq!(server.hits(), ATTEMPTS);
 }
 
 #[tokio::test]
 async fn a_body_cut_short_at_the_emulator_is_an_io_error() {
-    let emulator = emulator().await;
-    emulator.set_fault(FaultSpec::truncated_body()).unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) = emulator_err(FaultSpec::truncated_body()).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Io);
     assert_eq!(fault_hits(&emulator), ATTEMPTS as u64);
 }
 
 #[tokio::test]
 async fn an_endless_body_stops_at_the_cap_without_retries() {
-    let server = RawServer::always(Reply::Endless);
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(Reply::Endless).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::BodyTooLarge);
     assert!(!error.is_retryable());
     assert_eq!(server.hits(), 1);
@@ -262,9 +267,7 @@ async fn an_endless_body_stops_at_the_cap_without_retries() {
 
 #[tokio::test]
 async fn a_body_dripped_one_byte_a_second_is_a_timeout() {
-    let server = RawServer::always(raw_http::drip(Duration::from_secs(1)));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::drip(Duration::from_secs(1))).await;
     assert_eq!(transport_kind(&error), TransportErrorKind::Timeout);
     assert_eq!(server.hits(), ATTEMPTS);
 }
@@ -273,10 +276,7 @@ async fn a_body_dripped_one_byte_a_second_is_a_timeout() {
 
 #[tokio::test]
 async fn an_html_502_is_an_api_error_with_a_snippet_after_bounded_retries() {
-    let emulator = emulator().await;
-    emulator.set_fault(FaultSpec::html_502()).unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) = emulator_err(FaultSpec::html_502()).await;
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.http_status().map(|s| s.as_u16()), Some(502));
     assert_eq!(error.api_code(), None);
@@ -293,9 +293,7 @@ async fn an_html_502_is_an_api_error_with_a_snippet_after_bounded_retries() {
 
 #[tokio::test]
 async fn a_raw_html_502_is_an_api_error_after_bounded_retries() {
-    let server = RawServer::always(raw_http::html_502());
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::html_502()).await;
     assert_eq!(error.http_status().map(|s| s.as_u16()), Some(502));
     assert!(error.to_string().contains("502 Bad Gateway"), "{error}");
     assert_eq!(server.hits(), ATTEMPTS);
@@ -333,12 +331,8 @@ async fn a_raw_burst_of_500s_then_success() {
 
 #[tokio::test]
 async fn a_burst_of_500s_longer_than_the_retries_is_an_api_error() {
-    let emulator = emulator().await;
-    emulator
-        .set_fault(FaultSpec::http_error(500, "2201", "System error").count(10))
-        .unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) =
+        emulator_err(FaultSpec::http_error(500, "2201", "System error").count(10)).await;
     assert_eq!(error.http_status().map(|s| s.as_u16()), Some(500));
     assert_eq!(error.api_code(), Some("2201"));
     assert_eq!(emulator.faults()[0].remaining, Some(10 - ATTEMPTS as u32));
@@ -366,8 +360,7 @@ async fn a_429_with_a_near_http_date_is_honoured_then_reported() {
             SystemTime::now() + Duration::from_secs(1),
         ))
     });
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::from_secs(4))).await);
+    let error = raw_err_within(&server, Duration::from_secs(4)).await;
     assert_eq!(error.http_status().map(|s| s.as_u16()), Some(429));
     let wait = error.retry_after().expect("the date was read");
     assert!(wait <= Duration::from_secs(2), "{wait:?}");
@@ -381,8 +374,7 @@ async fn a_429_with_a_far_http_date_is_reported_at_once() {
             SystemTime::now() + Duration::from_secs(3600),
         ))
     });
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let error = raw_err_within(&server, Duration::ZERO).await;
     assert_eq!(error.http_status().map(|s| s.as_u16()), Some(429));
     let wait = error.retry_after().expect("the date was read");
     assert!(
@@ -397,9 +389,7 @@ async fn a_429_with_a_far_http_date_is_reported_at_once() {
 
 #[tokio::test]
 async fn a_response_without_a_signature_is_refused() {
-    let server = RawServer::always(raw_http::json(200, raw_http::unsigned_body()));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::unsigned_body())).await;
     assert!(
         matches!(error, Error::Signature(SignatureFailure::Missing)),
         "{error:?}"
@@ -409,10 +399,7 @@ async fn a_response_without_a_signature_is_refused() {
 
 #[tokio::test]
 async fn a_wrong_signature_from_the_emulator_is_refused() {
-    let emulator = emulator().await;
-    emulator.set_fault(FaultSpec::wrong_signature()).unwrap();
-    let client = emulator_client(&emulator);
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (emulator, error) = emulator_err(FaultSpec::wrong_signature()).await;
     assert!(
         matches!(error, Error::Signature(SignatureFailure::Mismatch)),
         "{error:?}"
@@ -422,9 +409,7 @@ async fn a_wrong_signature_from_the_emulator_is_refused() {
 
 #[tokio::test]
 async fn a_raw_wrong_signature_is_refused() {
-    let server = RawServer::always(raw_http::json(200, raw_http::wrongly_signed_body()));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::wrongly_signed_body())).await;
     assert!(
         matches!(error, Error::Signature(SignatureFailure::Mismatch)),
         "{error:?}"
@@ -434,27 +419,21 @@ async fn a_raw_wrong_signature_is_refused() {
 
 #[tokio::test]
 async fn truncated_json_is_a_decode_error() {
-    let server = RawServer::always(raw_http::json(200, raw_http::truncated_json_body()));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::truncated_json_body())).await;
     assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
     assert_eq!(server.hits(), 1);
 }
 
 #[tokio::test]
 async fn invalid_utf8_is_a_decode_error() {
-    let server = RawServer::always(raw_http::json(200, raw_http::invalid_utf8_body()));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::invalid_utf8_body())).await;
     assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
     assert_eq!(server.hits(), 1);
 }
 
 #[tokio::test]
 async fn signed_json_of_the_wrong_shape_is_a_decode_error_with_a_path() {
-    let server = RawServer::always(raw_http::json(200, raw_http::wrong_shape_body()));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::wrong_shape_body())).await;
     match &error {
         Error::Decode { path, .. } => assert_eq!(path, "job_complete"),
         other => panic!("expected a decode error, got {other:?}"),
@@ -464,9 +443,7 @@ async fn signed_json_of_the_wrong_shape_is_a_decode_error_with_a_path() {
 
 #[tokio::test]
 async fn json_nested_ten_thousand_deep_is_a_decode_error() {
-    let server = RawServer::always(raw_http::json(200, raw_http::nested_body(10_000)));
-    let client = raw_client(&server.base_url());
-    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    let (server, error) = raw_err(raw_http::json(200, raw_http::nested_body(10_000))).await;
     assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
     assert!(error.to_string().len() < 1000, "{error}");
     assert_eq!(server.hits(), 1);
