@@ -46,6 +46,19 @@ async fn send(
         .expect("the transport hung")
 }
 
+/// Posts `{}` to `url`; the call must succeed.
+async fn send_ok(transport: &HyperTransport, url: &str) -> http::Response<Bytes> {
+    send(transport, post(url, b"{}")).await.unwrap()
+}
+
+/// Posts `{}` to `url`; the call must fail.
+async fn send_err(transport: &HyperTransport, url: &str) -> TransportError {
+    send(transport, post(url, b"{}")).await.unwrap_err()
+}
+
+/// A response head promising 100 bytes, then the first few of them.
+const PARTIAL: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":";
+
 #[tokio::test]
 async fn tls_with_extra_root_negotiates_h2_and_delivers_the_request() {
     let pki = Pki::new();
@@ -83,7 +96,7 @@ async fn tls_with_extra_root_negotiates_h2_and_delivers_the_request() {
 
     // The same server by name: the leaf is valid for `localhost` too.
     let url = format!("https://localhost:{}/v1/job_status", server.addr.port());
-    let response = send(&transport, post(&url, b"{}")).await.unwrap();
+    let response = send_ok(&transport, &url).await;
     assert_eq!(response.status(), 200);
 
     // Building and using the transport installed no process-wide provider.
@@ -107,9 +120,7 @@ async fn tls_from_a_pem_file_and_http1_only_server() {
         .add_root_certificates_pem_file(&path)
         .build()
         .unwrap();
-    let response = send(&transport, post(&server.url("https", "/"), b"{}"))
-        .await
-        .unwrap();
+    let response = send_ok(&transport, &server.url("https", "/")).await;
     assert_eq!(response.version(), http::Version::HTTP_11);
     assert_eq!(response.body().as_ref(), b"ok");
     let _ = std::fs::remove_dir_all(&dir);
@@ -149,9 +160,7 @@ async fn a_user_supplied_tls_config_is_the_one_used() {
         .tls_config(own_tls_config(Some(&pki.ca_pem), &[b"http/1.1"]))
         .build()
         .unwrap();
-    let response = send(&transport, post(&server.url("https", "/"), b"{}"))
-        .await
-        .unwrap();
+    let response = send_ok(&transport, &server.url("https", "/")).await;
     assert_eq!(response.version(), http::Version::HTTP_11);
     assert_eq!(response.body().as_ref(), b"ok");
 
@@ -160,9 +169,7 @@ async fn a_user_supplied_tls_config_is_the_one_used() {
         .tls_config(own_tls_config(Some(&pki.ca_pem), &[]))
         .build()
         .unwrap();
-    let response = send(&transport, post(&server.url("https", "/"), b"{}"))
-        .await
-        .unwrap();
+    let response = send_ok(&transport, &server.url("https", "/")).await;
     assert_eq!(response.version(), http::Version::HTTP_2);
 
     // A config trusting nothing replaces the built-in roots entirely.
@@ -170,9 +177,7 @@ async fn a_user_supplied_tls_config_is_the_one_used() {
         .tls_config(own_tls_config(None, &[]))
         .build()
         .unwrap();
-    let error = send(&transport, post(&server.url("https", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&transport, &server.url("https", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
     assert_eq!(server.requests(), 2);
 }
@@ -191,9 +196,7 @@ async fn untrusted_certificate_is_a_connect_error() {
         .add_root_certificates_pem(other.ca_pem.as_bytes())
         .build()
         .unwrap();
-    let error = send(&transport, post(&server.url("https", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&transport, &server.url("https", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(server.requests(), 0);
@@ -208,9 +211,7 @@ async fn fifty_sequential_requests_share_one_tls_connection() {
     .await;
     let transport = trusting(&pki);
     for _ in 0..50 {
-        let response = send(&transport, post(&server.url("https", "/"), b"{}"))
-            .await
-            .unwrap();
+        let response = send_ok(&transport, &server.url("https", "/")).await;
         assert_eq!(response.status(), 200);
     }
     assert_eq!(server.requests(), 50);
@@ -222,9 +223,7 @@ async fn fifty_sequential_http1_requests_share_one_connection() {
     let server = support::serve(None, |_| http::Response::new(full("{}"))).await;
     let transport = plain();
     for _ in 0..50 {
-        let response = send(&transport, post(&server.url("http", "/"), b"{}"))
-            .await
-            .unwrap();
+        let response = send_ok(&transport, &server.url("http", "/")).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.version(), http::Version::HTTP_11);
     }
@@ -237,12 +236,8 @@ async fn clones_share_the_pool() {
     let server = support::serve(None, |_| http::Response::new(full("{}"))).await;
     let transport = plain();
     let clone = transport.clone();
-    send(&transport, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap();
-    send(&clone, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap();
+    send_ok(&transport, &server.url("http", "/")).await;
+    send_ok(&clone, &server.url("http", "/")).await;
     assert_eq!(server.connections(), 1);
 }
 
@@ -260,9 +255,7 @@ async fn redirects_are_returned_not_followed() {
         }
     })
     .await;
-    let response = send(&plain(), post(&server.url("http", "/v1/job_status"), b"{}"))
-        .await
-        .unwrap();
+    let response = send_ok(&plain(), &server.url("http", "/v1/job_status")).await;
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], "/elsewhere");
     assert_eq!(server.requests(), 1);
@@ -276,25 +269,15 @@ async fn a_server_that_never_answers_times_out() {
         .build()
         .unwrap();
     // `send` fails the test if the call does not return within NO_HANG.
-    let error = send(&transport, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&transport, &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
     assert_eq!(server.requests(), 1);
 }
 
 #[tokio::test]
 async fn a_body_that_stalls_times_out() {
-    let server = support::raw(|stream| {
-        support::write_and_hold(
-            stream,
-            b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":",
-        )
-    })
-    .await;
-    let error = send(&plain(), post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let server = support::raw(|stream| support::write_and_hold(stream, PARTIAL)).await;
+    let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
 }
 
@@ -311,9 +294,7 @@ async fn a_big_content_length_is_refused_before_reading() {
         .max_body_bytes(1024)
         .build()
         .unwrap();
-    let error = send(&transport, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&transport, &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge, "{error:?}");
     assert!(!error.is_retryable());
     assert!(error.to_string().contains("1024"), "{error}");
@@ -337,9 +318,7 @@ async fn an_endless_body_is_cut_at_the_cap() {
     // The default cap (4 MiB).
     let transport = HyperTransport::new().unwrap();
     assert_eq!(transport.max_body_bytes(), 4 * 1024 * 1024);
-    let error = send(&transport, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&transport, &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge, "{error:?}");
     assert!(produced.load(Ordering::SeqCst) > 0);
 }
@@ -351,24 +330,14 @@ async fn a_body_at_the_cap_is_accepted() {
         .max_body_bytes(1024)
         .build()
         .unwrap();
-    let response = send(&transport, post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap();
+    let response = send_ok(&transport, &server.url("http", "/")).await;
     assert_eq!(response.body().len(), 1024);
 }
 
 #[tokio::test]
 async fn a_reset_mid_body_is_an_io_error() {
-    let server = support::raw(|stream| {
-        support::write_and_reset(
-            stream,
-            b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":",
-        )
-    })
-    .await;
-    let error = send(&plain(), post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let server = support::raw(|stream| support::write_and_reset(stream, PARTIAL)).await;
+    let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Io, "{error:?}");
     assert!(error.is_retryable());
 }
@@ -377,15 +346,11 @@ async fn a_reset_mid_body_is_an_io_error() {
 async fn a_close_mid_body_is_an_io_error() {
     let server = support::raw(|mut stream| async move {
         use tokio::io::AsyncWriteExt;
-        let _ = stream
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":")
-            .await;
+        let _ = stream.write_all(PARTIAL).await;
         let _ = stream.shutdown().await;
     })
     .await;
-    let error = send(&plain(), post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Io, "{error:?}");
 }
 
@@ -394,9 +359,7 @@ async fn a_malformed_response_is_other() {
     let server =
         support::raw(|stream| support::write_and_hold(stream, b"this is not http at all\r\n\r\n"))
             .await;
-    let error = send(&plain(), post(&server.url("http", "/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Other, "{error:?}");
     assert!(!error.is_retryable());
 }
@@ -404,21 +367,14 @@ async fn a_malformed_response_is_other() {
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     let addr = support::closed_port().await;
-    let error = send(&plain(), post(&format!("http://{addr}/"), b"{}"))
-        .await
-        .unwrap_err();
+    let error = send_err(&plain(), &format!("http://{addr}/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
     assert!(error.is_retryable());
 }
 
 #[tokio::test]
 async fn plain_http_to_a_remote_host_is_refused_without_connecting() {
-    let error = send(
-        &plain(),
-        post("http://testapi.smileidentity.com/v1/job_status", b"{}"),
-    )
-    .await
-    .unwrap_err();
+    let error = send_err(&plain(), "http://testapi.smileidentity.com/v1/job_status").await;
     assert_eq!(error.kind(), TransportErrorKind::Other);
     assert!(error.to_string().contains("https"), "{error}");
 }
