@@ -47,6 +47,21 @@ fn demo(job_id: &str) -> JobStatusQuery {
     JobStatusQuery::new(DEMO_USER_ID, job_id)
 }
 
+/// A TLS emulator with `fault` set.
+async fn with_fault(fault: FaultSpec) -> EmulatorHandle {
+    let emu = tls_emulator().await;
+    emu.set_fault(fault).expect("fault");
+    emu
+}
+
+/// The status of `demo-approved`, which must fail (`why` says how).
+async fn approved_err(client: &Client, why: &str) -> Error {
+    client
+        .job_status(&demo("demo-approved"))
+        .await
+        .expect_err(why)
+}
+
 #[tokio::test]
 async fn every_demo_job_over_tls() {
     let emu = tls_emulator().await;
@@ -287,13 +302,8 @@ async fn callback_is_delivered_and_verifies_with_smileid_core() {
 
 #[tokio::test]
 async fn http_error_fault_is_an_api_error_with_its_code() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::http_error(500, "2201", "System error").count(1))
-        .expect("fault");
-    let err = client(&emu)
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu = with_fault(FaultSpec::http_error(500, "2201", "System error").count(1)).await;
+    let err = approved_err(&client(&emu), "fails").await;
     match &err {
         Error::Api {
             status,
@@ -313,9 +323,7 @@ async fn http_error_fault_is_an_api_error_with_its_code() {
 
 #[tokio::test]
 async fn three_500s_then_success_with_retries() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::http_error(500, "2201", "System error").count(3))
-        .expect("fault");
+    let emu = with_fault(FaultSpec::http_error(500, "2201", "System error").count(3)).await;
     let status = client_with(&emu, quick_retries(3))
         .job_status(&demo("demo-approved"))
         .await
@@ -326,13 +334,10 @@ async fn three_500s_then_success_with_retries() {
 
 #[tokio::test]
 async fn auth_error_fault_is_not_retried() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::http_error(401, "2205", "You're not authorized to do that").count(1))
-        .expect("fault");
-    let err = client_with(&emu, quick_retries(3))
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu =
+        with_fault(FaultSpec::http_error(401, "2205", "You're not authorized to do that").count(1))
+            .await;
+    let err = approved_err(&client_with(&emu, quick_retries(3)), "fails").await;
     assert_eq!(err.api_code(), Some("2205"));
     assert_eq!(err.http_status().map(|s| s.as_u16()), Some(401));
     assert!(!err.is_retryable());
@@ -349,23 +354,15 @@ async fn wrong_credentials_are_refused_with_2205() {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("builds");
-    let err = client
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("refused");
+    let err = approved_err(&client, "refused").await;
     assert_eq!(err.api_code(), Some("2205"));
     assert_eq!(err.http_status().map(|s| s.as_u16()), Some(401));
 }
 
 #[tokio::test]
 async fn html_502_is_an_api_error_with_a_body_snippet() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::html_502().count(1))
-        .expect("fault");
-    let err = client(&emu)
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu = with_fault(FaultSpec::html_502().count(1)).await;
+    let err = approved_err(&client(&emu), "fails").await;
     match err {
         Error::Api {
             status,
@@ -383,13 +380,8 @@ async fn html_502_is_an_api_error_with_a_body_snippet() {
 
 #[tokio::test]
 async fn rate_limit_carries_retry_after() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::rate_limited(3).count(1))
-        .expect("fault");
-    let err = client(&emu)
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu = with_fault(FaultSpec::rate_limited(3).count(1)).await;
+    let err = approved_err(&client(&emu), "fails").await;
     assert_eq!(err.http_status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
     assert!(err.is_retryable());
@@ -397,13 +389,8 @@ async fn rate_limit_carries_retry_after() {
 
 #[tokio::test]
 async fn dropped_connection_is_a_retryable_transport_error() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::drop_connection().count(1))
-        .expect("fault");
-    let err = client(&emu)
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu = with_fault(FaultSpec::drop_connection().count(1)).await;
+    let err = approved_err(&client(&emu), "fails").await;
     match &err {
         Error::Transport(t) => assert!(t.kind().is_retryable(), "{t:?}"),
         other => panic!("expected Transport, got {other:?}"),
@@ -420,13 +407,8 @@ async fn dropped_connection_is_a_retryable_transport_error() {
 
 #[tokio::test]
 async fn truncated_body_is_an_io_transport_error() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::truncated_body().count(1))
-        .expect("fault");
-    let err = client(&emu)
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails");
+    let emu = with_fault(FaultSpec::truncated_body().count(1)).await;
+    let err = approved_err(&client(&emu), "fails").await;
     match &err {
         Error::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Io, "{t:?}"),
         other => panic!("expected Transport, got {other:?}"),
@@ -435,13 +417,8 @@ async fn truncated_body_is_an_io_transport_error() {
 
 #[tokio::test]
 async fn wrong_signature_is_a_signature_error() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::wrong_signature().count(1))
-        .expect("fault");
-    let err = client_with(&emu, quick_retries(2))
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("fails closed");
+    let emu = with_fault(FaultSpec::wrong_signature().count(1)).await;
+    let err = approved_err(&client_with(&emu, quick_retries(2)), "fails closed").await;
     assert!(
         matches!(err, Error::Signature(SignatureFailure::Mismatch)),
         "{err:?}"
@@ -450,9 +427,7 @@ async fn wrong_signature_is_a_signature_error() {
 
 #[tokio::test]
 async fn latency_beyond_the_request_timeout_is_a_timeout() {
-    let emu = tls_emulator().await;
-    emu.set_fault(FaultSpec::latency(Duration::from_secs(5)).count(1))
-        .expect("fault");
+    let emu = with_fault(FaultSpec::latency(Duration::from_secs(5)).count(1)).await;
     let pem = emu.ca_cert_pem().unwrap_or_default();
     let client = Client::builder()
         .credentials(emu.partner_id(), emu.api_key())
@@ -462,10 +437,7 @@ async fn latency_beyond_the_request_timeout_is_a_timeout() {
         .request_timeout(Duration::from_millis(200))
         .build()
         .expect("builds");
-    let err = client
-        .job_status(&demo("demo-approved"))
-        .await
-        .expect_err("times out");
+    let err = approved_err(&client, "times out").await;
     match &err {
         Error::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Timeout, "{t:?}"),
         other => panic!("expected Transport, got {other:?}"),
