@@ -51,15 +51,37 @@ fn record(events: &mut Vec<Seen>) -> impl FnMut(&smileid_core::PollEvent<'_>) + 
     }
 }
 
+/// A client over a transport that gives `replies`, on a fake timer; the
+/// transport and the timer come back for their records.
+fn scripted(
+    replies: impl IntoIterator<Item = Reply>,
+) -> (Scripted, FakeTimer, Client<Scripted, FakeTimer>) {
+    let transport = Scripted::new(replies);
+    let timer = FakeTimer::default();
+    let client = client(transport.clone(), timer.clone());
+    (transport, timer, client)
+}
+
+/// The fields of a `WaitTimedOut` error; any other error fails the test.
+fn timed_out(err: &Error) -> (&Option<Box<smileid_core::JobStatus>>, &u32, &Duration) {
+    let Error::WaitTimedOut {
+        last,
+        polls,
+        elapsed,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    (last, polls, elapsed)
+}
+
 #[test]
 fn pending_pending_complete_polls_three_times_on_the_default_schedule() {
-    let transport = Scripted::new([
+    let (transport, timer, client) = scripted([
         respond(200, pending_body()),
         respond(200, pending_body()),
         respond(200, complete_body()),
     ]);
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
     let mut events = Vec::new();
     let status = block_on(client.wait_for_completion_with(
         &query(),
@@ -120,20 +142,11 @@ fn the_schedule_switches_to_four_seconds_after_three_polls() {
 
 #[test]
 fn deadline_gives_wait_timed_out_with_the_last_status() {
-    let transport = Scripted::new((0..10).map(|_| respond(200, pending_body())));
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
+    let (transport, timer, client) = scripted((0..10).map(|_| respond(200, pending_body())));
     let policy = WaitPolicy::default().with_deadline(secs(10));
     let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
     // Polls at 0, 2, 4, 6; the next would be at 10, the deadline: not made.
-    let Error::WaitTimedOut {
-        last,
-        polls,
-        elapsed,
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let (last, polls, elapsed) = timed_out(&err);
     assert_eq!(*polls, 4);
     assert_eq!(*elapsed, secs(6));
     assert!(!last.as_ref().unwrap().is_complete());
@@ -146,9 +159,7 @@ fn deadline_gives_wait_timed_out_with_the_last_status() {
 
 #[test]
 fn max_polls_ends_the_wait_too() {
-    let transport = Scripted::new((0..3).map(|_| respond(200, pending_body())));
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
+    let (_transport, timer, client) = scripted((0..3).map(|_| respond(200, pending_body())));
     let policy = WaitPolicy::fixed(secs(1)).with_max_polls(3);
     let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
     assert!(
@@ -160,12 +171,10 @@ fn max_polls_ends_the_wait_too() {
 
 #[test]
 fn a_non_retryable_error_ends_the_wait_at_once() {
-    let transport = Scripted::new([
+    let (transport, timer, client) = scripted([
         respond(200, pending_body()),
         respond(401, fixture("error_2205_unauthorized.json")),
     ]);
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
     let mut events = Vec::new();
     let err = block_on(client.wait_for_completion_with(
         &query(),
@@ -194,9 +203,7 @@ fn client_with(transport: Scripted) -> Client<Scripted, FakeTimer> {
 
 #[test]
 fn retryable_failures_are_retried_inside_a_poll() {
-    let transport = Scripted::new([respond(503, ""), respond(200, complete_body())]);
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
+    let (transport, timer, client) = scripted([respond(503, ""), respond(200, complete_body())]);
     let mut events = Vec::new();
     block_on(client.wait_for_completion_with(
         &query(),
@@ -250,21 +257,12 @@ fn retry_after_longer_than_the_schedule_delays_the_next_poll() {
 
 #[test]
 fn an_in_flight_request_is_cut_at_the_deadline() {
-    let transport = Scripted::new([respond(200, pending_body()), Reply::Hang]);
-    let timer = FakeTimer::default();
-    let client = client(transport.clone(), timer.clone());
+    let (transport, timer, client) = scripted([respond(200, pending_body()), Reply::Hang]);
     let mut events = Vec::new();
     let policy = WaitPolicy::fixed(secs(2)).with_deadline(secs(5));
     let err = block_on(client.wait_for_completion_with(&query(), &policy, record(&mut events)))
         .unwrap_err();
-    let Error::WaitTimedOut {
-        last,
-        polls,
-        elapsed,
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let (last, polls, elapsed) = timed_out(&err);
     assert_eq!(*polls, 2);
     assert_eq!(*elapsed, secs(5));
     assert!(last.is_some());
