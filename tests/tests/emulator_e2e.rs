@@ -285,17 +285,25 @@ async fn callback_is_delivered_and_verifies_with_smileid_core() {
         Err(CallbackError::BadSignature(_))
     ));
     let mut tampered: serde_json::Value = serde_json::from_slice(&bodies[1]).expect("JSON");
-    tampered["timestamp"] = serde_json::json!(smileid_sign::format_timestamp(SystemTime::now()));
+    // One second later than the signed timestamp: still fresh, but not the
+    // text that was signed (a timestamp taken from the clock could equal it).
+    let signed_at = tampered["timestamp"]
+        .as_str()
+        .and_then(|text| smileid_sign::parse_timestamp(text).ok())
+        .expect("the callback carries a timestamp");
+    let other = smileid_sign::format_timestamp(signed_at + std::time::Duration::from_secs(1));
+    assert_ne!(tampered["timestamp"].as_str(), Some(other.as_str()));
+    tampered["timestamp"] = serde_json::json!(other);
     let tampered = serde_json::to_vec(&tampered).expect("serializes");
-    assert!(
+    assert!(matches!(
         verify_callback(
             &signer,
             &tampered,
             SystemTime::now(),
             &CallbackPolicy::default()
-        )
-        .is_err()
-    );
+        ),
+        Err(CallbackError::BadSignature(_))
+    ));
 }
 
 // ----- faults: each gives the documented client error -----
