@@ -151,7 +151,12 @@ async fn a_tampered_result_keeps_its_signature_but_not_the_key_check() {
     // a fresh timestamp without the key is not.
     let genuine = genuine_callback().await;
     let mut value: Value = serde_json::from_slice(&genuine).unwrap();
-    value["timestamp"] = json!(format_timestamp(SystemTime::now()));
+    // A second after the signed timestamp: fresh, but never the signed text.
+    let signed_at = value["timestamp"]
+        .as_str()
+        .and_then(|text| smileid_sign::parse_timestamp(text).ok())
+        .unwrap();
+    value["timestamp"] = json!(format_timestamp(signed_at + Duration::from_secs(1)));
     let tampered = serde_json::to_vec(&value).unwrap();
     assert_eq!(
         verify(&tampered, SystemTime::now()),
