@@ -161,7 +161,9 @@ async fn no_secret_in_logs_debug_or_display() {
     let builder = Client::builder(PARTNER_ID, api_key.clone())
         .environment(Environment::custom(emulator.base_url()))
         .retry_policy(RetryPolicy::none())
-        .attempt_timeout(Some(Duration::from_millis(300)));
+        // Above the transport's 300 ms, as smileid-hyper's Client sets it, so
+        // the transport's own timeout (and its log line) always fires first.
+        .attempt_timeout(Some(Duration::from_millis(1300)));
     shown.push(format!("{builder:?} {builder:#?}"));
     let client = builder
         .build(recorder.clone(), TokioTimer::new())
