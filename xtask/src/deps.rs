@@ -1,6 +1,7 @@
 //! `cargo xtask deps`: the dependency policy, checked offline.
 //!
-//! Reads `cargo metadata --format-version 1 --offline --all-features` (every
+//! Reads `cargo metadata --format-version 1 --offline --all-features` (online
+//! once only when the local cache lacks a package of another platform; every
 //! package of the resolved graph, for every target platform, with every
 //! feature of the workspace on, dev-dependencies included) and fails with a
 //! list of offenders when
@@ -62,17 +63,30 @@ pub const BANNED: &[&str] = &[
 /// Checks the policy; prints a summary, or fails with every offender.
 pub fn check() -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    println!("\n==> [deps] cargo metadata --format-version 1 --offline --all-features");
-    let output = Command::new(&cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--all-features",
-        ])
-        .output()
-        .map_err(|e| format!("could not run cargo metadata: {e}"))?;
+    let metadata_args = ["metadata", "--format-version", "1", "--all-features"];
+    println!("\n==> [deps] cargo {} --offline", metadata_args.join(" "));
+    let run = |offline: bool| {
+        let mut command = Command::new(&cargo);
+        command.args(metadata_args);
+        if offline {
+            command.arg("--offline");
+        }
+        command
+            .output()
+            .map_err(|e| format!("could not run cargo metadata: {e}"))
+    };
+    let mut output = run(true)?;
+    if !output.status.success() {
+        // Offline, the graph of every platform needs every package in the
+        // local cache; a build fetches only the host's (Windows-only crates,
+        // for instance, are missing on a fresh Linux machine). Fetch the
+        // rest once, then check.
+        println!(
+            "==> [deps] not every package is in the local cache ({}); fetching them",
+            first_line(&String::from_utf8_lossy(&output.stderr))
+        );
+        output = run(false)?;
+    }
     if !output.status.success() {
         return Err(format!(
             "cargo metadata failed ({}): {}",
@@ -103,6 +117,14 @@ pub fn check() -> Result<(), String> {
         }
         Err(message)
     }
+}
+
+/// The first non-empty line of `text`, for a one-line note.
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("no message")
 }
 
 /// A package of the resolved graph.
