@@ -202,25 +202,7 @@ fn full_stack(waits: usize) -> Result<Value, String> {
     let cpu0 = support::self_cpu_time();
     let emulator_cpu0 = emulator.cpu_time();
     let started = Instant::now();
-    runtime.block_on(async {
-        let mut tasks = Vec::with_capacity(waits);
-        for i in 0..waits {
-            let client = Arc::clone(&client);
-            let tally = Arc::clone(&tally);
-            tasks.push(tokio::spawn(async move {
-                let query = JobStatusQuery::new("wait-user", format!("wait-{i}"));
-                let result = client
-                    .wait_for_completion_with(&query, &policy, |_| {
-                        tally.polls.fetch_add(1, Ordering::Relaxed);
-                    })
-                    .await;
-                tally.record(result);
-            }));
-        }
-        for task in tasks {
-            let _ = task.await;
-        }
-    });
+    run_waits(&runtime, &client, policy, waits, &tally);
     let elapsed = started.elapsed();
     stop.store(true, Ordering::Release);
     let all_pending = sampler.join().unwrap_or(0);
@@ -236,6 +218,39 @@ fn full_stack(waits: usize) -> Result<Value, String> {
         support::self_cpu_time().saturating_sub(cpu0),
         Some(emulator.cpu_time().saturating_sub(emulator_cpu0)),
     ))
+}
+
+/// Runs `waits` concurrent `wait_for_completion` calls on jobs `wait-0`,
+/// `wait-1`... of user `wait-user`, counting polls and results in `tally`.
+fn run_waits<T, R>(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client<T, R>>,
+    policy: WaitPolicy,
+    waits: usize,
+    tally: &Arc<Tally>,
+) where
+    T: smileid_core::HttpTransport + 'static,
+    R: smileid_core::Timer + 'static,
+{
+    runtime.block_on(async {
+        let mut tasks = Vec::with_capacity(waits);
+        for i in 0..waits {
+            let client = Arc::clone(client);
+            let tally = Arc::clone(tally);
+            tasks.push(tokio::spawn(async move {
+                let query = JobStatusQuery::new("wait-user", format!("wait-{i}"));
+                let result = client
+                    .wait_for_completion_with(&query, &policy, |_| {
+                        tally.polls.fetch_add(1, Ordering::Relaxed);
+                    })
+                    .await;
+                tally.record(result);
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -358,25 +373,7 @@ fn in_process(waits: usize) -> Result<Value, String> {
     let cpu0 = support::self_cpu_time();
     let started = Instant::now();
     let _ = complete_at.set(started + Duration::from_millis(2_500));
-    runtime.block_on(async {
-        let mut tasks = Vec::with_capacity(waits);
-        for i in 0..waits {
-            let client = Arc::clone(&client);
-            let tally = Arc::clone(&tally);
-            tasks.push(tokio::spawn(async move {
-                let query = JobStatusQuery::new("wait-user", format!("wait-{i}"));
-                let result = client
-                    .wait_for_completion_with(&query, &policy, |_| {
-                        tally.polls.fetch_add(1, Ordering::Relaxed);
-                    })
-                    .await;
-                tally.record(result);
-            }));
-        }
-        for task in tasks {
-            let _ = task.await;
-        }
-    });
+    run_waits(&runtime, &client, policy, waits, &tally);
     let elapsed = started.elapsed();
     stop.store(true, Ordering::Release);
     let all_pending = sampler.join().unwrap_or(0);
