@@ -25,8 +25,7 @@
 
 #![allow(missing_docs)]
 
-#[path = "../compat/sdks.rs"]
-mod sdks;
+use smileid_testkit::sdks;
 mod support;
 
 use std::path::PathBuf;

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use smileid_core::{
     CallbackError, CallbackPolicy, DEFAULT_MAX_CALLBACK_BYTES, SignatureFailure, verify_callback,
 };
-use smileid_e2e::raw_http::{self, RawServer};
 use smileid_emulator::{Emulator, JobSpec, Outcome};
 use smileid_sign::{Signer, format_timestamp};
+use smileid_testkit::raw_http::{self, RawServer};
 use smileid_types::Outcome as JobOutcome;
 
 const PARTNER_ID: &str = "085";

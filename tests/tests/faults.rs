@@ -1,6 +1,6 @@
 //! The fault matrix, through the library: `smileid_hyper::Client` against
 //! the emulator's injected faults (over TLS) and against scripted raw TCP
-//! servers (`smileid_e2e::raw_http`) for what the emulator cannot do.
+//! servers (`smileid_testkit::raw_http`) for what the emulator cannot do.
 //!
 //! Every case configures short limits (500 ms request timeout, 2 retries,
 //! 20-100 ms backoffs, a 64 KiB body cap) and checks four things: the error
@@ -14,12 +14,12 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use smileid_e2e::raw_http::{self, RawServer, Reply};
 use smileid_emulator::{Emulator, EmulatorHandle, FaultSpec};
 use smileid_hyper::{
     Client, Error, ErrorKind, JobStatus, JobStatusQuery, RetryPolicy, SignatureFailure, Signer,
     TransportErrorKind,
 };
+use smileid_testkit::raw_http::{self, RawServer, Reply};
 
 /// The transport's limit for one attempt.
 const REQUEST_TIMEOUT: Duration = Duration::from_millis(500);

@@ -2,13 +2,12 @@
 //!
 //! The Python SDK (`smile-id-core` 3.0.1) and the Node SDK
 //! (`smile-identity-core` 3.2.1) are installed once into
-//! `target/official-sdks/` and drive `tests/compat/*_job_status.*` against an
+//! `target/official-sdks/` and drive `testkit/compat/*_job_status.*` against an
 //! emulator served over TLS. Without python3, node or npm, or without the
 //! package registries, the tests print why and pass without checking
 //! anything (set `SMILEID_SKIP_OFFICIAL_SDKS=1` to skip them on purpose).
 
-#[path = "../compat/sdks.rs"]
-mod sdks;
+use smileid_testkit::sdks;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

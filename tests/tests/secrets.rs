@@ -18,10 +18,10 @@ use smileid_core::{
     CallbackPolicy, CallbackVerifier, Client, Environment, Error, HttpTransport, JobStatusQuery,
     RetryPolicy, TransportError, WaitPolicy, build_job_status_request, verify_callback,
 };
-use smileid_e2e::raw_http::{self, RawServer};
 use smileid_emulator::{Emulator, FaultSpec, JobSpec, Outcome};
 use smileid_hyper::{HyperTransport, TokioTimer};
 use smileid_sign::{ApiKey, Signer};
+use smileid_testkit::raw_http::{self, RawServer};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::util::SubscriberInitExt as _;
 

@@ -8,8 +8,7 @@
 //! no dependency on it (and the test package none on this one), and the
 //! emulator with its injected faults.
 
-#[path = "../../../tests/raw_http.rs"]
-mod raw_http;
+use smileid_testkit::raw_http;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -12,7 +12,7 @@ use smileid_sign::Signer;
 
 /// Signed with partner `085` and key `fixture-api-key` at
 /// 2026-08-21T12:00:05.123Z.
-const CALLBACK: &[u8] = include_bytes!("../tests/data/callback_enhanced_kyc.json");
+const CALLBACK: &[u8] = smileid_testkit::fixtures::CALLBACK_ENHANCED_KYC.as_bytes();
 
 /// The fixture with a `Photo` of about 1 MiB of base64, as an ID authority
 /// photo makes it (the signature covers only the timestamp, so it still

@@ -27,9 +27,9 @@ fn request(c: &mut Criterion) {
         })
     });
 
-    let body = Bytes::from_static(include_bytes!(
-        "../tests/data/job_status_complete_history_images.json"
-    ));
+    let body = Bytes::from_static(
+        smileid_testkit::fixtures::JOB_STATUS_COMPLETE_HISTORY_IMAGES.as_bytes(),
+    );
     c.bench_function(
         "parse_job_status_response (verify + decode, history and images)",
         |b| {

@@ -17,7 +17,7 @@ use smileid_hyper::{Client, HttpTransport, HyperTransport, JobStatusQuery};
 use support::{Pki, full};
 
 /// A signed job status response (partner 085, key `fixture-api-key`), 1.3 KB.
-const RESPONSE: &str = include_str!("../tests/data/job_status_rejected_enhanced_kyc.json");
+const RESPONSE: &str = smileid_testkit::fixtures::JOB_STATUS_REJECTED_ENHANCED_KYC;
 
 fn request(url: &str) -> http::Request<Bytes> {
     http::Request::post(url)

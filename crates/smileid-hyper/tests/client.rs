@@ -14,15 +14,15 @@ use smileid_hyper::{
 };
 use support::{Pki, full};
 
-/// Partner id and key the fixtures in tests/data are signed with.
+/// Partner id and key the fixtures are signed with.
 const PARTNER_ID: &str = "085";
 const API_KEY: &str = "fixture-api-key";
 
-const REJECTED: &str = include_str!("data/job_status_rejected_enhanced_kyc.json");
-const PENDING: &str = include_str!("data/job_status_pending_string_result.json");
-const BAD_SIGNATURE: &str = include_str!("data/job_status_bad_signature.json");
-const ERROR_2205: &str = include_str!("data/error_2205_unauthorized.json");
-const ERROR_502_HTML: &str = include_str!("data/error_502_html.txt");
+const REJECTED: &str = smileid_testkit::fixtures::JOB_STATUS_REJECTED_ENHANCED_KYC;
+const PENDING: &str = smileid_testkit::fixtures::JOB_STATUS_PENDING_STRING_RESULT;
+const BAD_SIGNATURE: &str = smileid_testkit::fixtures::JOB_STATUS_BAD_SIGNATURE;
+const ERROR_2205: &str = smileid_testkit::fixtures::ERROR_2205_UNAUTHORIZED;
+const ERROR_502_HTML: &str = smileid_testkit::fixtures::ERROR_502_HTML;
 
 /// Bounds every call so that a hang fails the test instead of stalling it.
 async fn bounded<F: Future>(future: F) -> F::Output {

@@ -18,8 +18,8 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let file: File = serde_json::from_str(include_str!("data/signatures.json"))
-        .unwrap_or_else(|e| panic!("tests/data/signatures.json: {e}"));
+    let file: File = serde_json::from_str(smileid_testkit::fixtures::SIGNATURES)
+        .unwrap_or_else(|e| panic!("signatures.json: {e}"));
     assert!(file.vectors.len() >= 10, "vector file lost entries");
     file.vectors
 }

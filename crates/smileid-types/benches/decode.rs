@@ -6,7 +6,7 @@ use serde_json::Value;
 use smileid_types::JobStatusResponse;
 use std::hint::black_box;
 
-const COMPLETE: &[u8] = include_bytes!("../tests/data/job_status_complete_history_images.json");
+const COMPLETE: &[u8] = smileid_testkit::fixtures::JOB_STATUS_COMPLETE_HISTORY_IMAGES.as_bytes();
 
 /// A response with `n` history entries, each a copy of the fixture's result
 /// with its own ids.

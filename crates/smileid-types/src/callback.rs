@@ -6,10 +6,10 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::envelope::SignatureText;
 use crate::result::JobResult;
 use crate::result_code::Outcome;
 use crate::scalar::{Key, LenientText};
-use crate::signature::SignatureText;
 
 /// A callback body (protocol section 4): the flat result object plus
 /// `signature` and `timestamp`, all at the top level.

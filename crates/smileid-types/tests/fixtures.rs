@@ -5,10 +5,7 @@ use smileid_types::{
     ResultCategory, ScalarKind, Verdict, VerdictStatus, decode,
 };
 
-fn data(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
-}
+use smileid_testkit::fixture as data;
 
 #[test]
 fn complete_with_history_and_images() {

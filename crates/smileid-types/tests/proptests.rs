@@ -8,11 +8,11 @@ use smileid_types::{
 };
 
 const FIXTURES: &[&[u8]] = &[
-    include_bytes!("data/job_status_complete_history_images.json"),
-    include_bytes!("data/job_status_pending_string_result.json"),
-    include_bytes!("data/job_status_rejected_enhanced_kyc.json"),
-    include_bytes!("data/callback_enhanced_kyc.json"),
-    include_bytes!("data/error_2205_unauthorized.json"),
+    smileid_testkit::fixtures::JOB_STATUS_COMPLETE_HISTORY_IMAGES.as_bytes(),
+    smileid_testkit::fixtures::JOB_STATUS_PENDING_STRING_RESULT.as_bytes(),
+    smileid_testkit::fixtures::JOB_STATUS_REJECTED_ENHANCED_KYC.as_bytes(),
+    smileid_testkit::fixtures::CALLBACK_ENHANCED_KYC.as_bytes(),
+    smileid_testkit::fixtures::ERROR_2205_UNAUTHORIZED.as_bytes(),
 ];
 
 /// Keys the decoders know, so generated objects hit the typed paths.

@@ -3,10 +3,7 @@
 use serde_json::{Value, json};
 use smileid_types::{ApiErrorBody, CallbackBody, JobResult, JobStatusResponse, decode};
 
-fn data(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
-}
+use smileid_testkit::fixture as data;
 
 /// Decodes, re-encodes, decodes again; checks both values and JSON agree.
 fn roundtrip<T>(bytes: &[u8]) -> T

@@ -27,8 +27,7 @@ pub fn signer() -> Signer {
 }
 
 pub fn fixture(name: &str) -> Bytes {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    Bytes::from(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+    Bytes::from(smileid_testkit::fixture(name))
 }
 
 /// Polls `future` with a no-op waker until it completes. Fake transports and

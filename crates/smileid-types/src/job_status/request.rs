@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::envelope::SignatureText;
 use crate::scalar::de_opt_lenient_bool;
-use crate::signature::SignatureText;
 
 /// The JSON body of `POST {base}/job_status` (protocol section 3).
 ///

@@ -1,6 +1,6 @@
 //! Installs the official Smile ID server SDKs (Python `smile-id-core`, Node
 //! `smile-identity-core`) into a cache under the workspace's `target/`, and
-//! runs the driver scripts of `tests/compat/` with them.
+//! runs the driver scripts of `testkit/compat/` with them.
 //!
 //! Shared by `tests/tests/official_sdks.rs` and the end-to-end benchmark
 //! (included with `#[path]`). Installs happen once per cache: a finished
@@ -9,8 +9,6 @@
 //! tool is missing, the registry cannot be reached or an install fails, the
 //! functions return [`Unavailable`] with the reason; callers skip, they do
 //! not fail.
-
-#![allow(dead_code)]
 
 use std::fmt;
 use std::fs;
@@ -39,7 +37,7 @@ impl fmt::Display for Unavailable {
     }
 }
 
-/// The folder of the driver scripts (`tests/compat`).
+/// The folder of the driver scripts (`testkit/compat`).
 pub fn compat_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("compat")
 }
@@ -284,7 +282,7 @@ pub fn node_sdk() -> Result<NodeSdk, Unavailable> {
 }
 
 impl PythonSdk {
-    /// A command running `tests/compat/<script>` with this SDK, trusting
+    /// A command running `testkit/compat/<script>` with this SDK, trusting
     /// `ca_file` for HTTPS.
     pub fn command(&self, script: &str, ca_file: Option<&Path>) -> Command {
         let mut command = Command::new(&self.python);
@@ -298,7 +296,7 @@ impl PythonSdk {
 }
 
 impl NodeSdk {
-    /// A command running `tests/compat/<script>` with this SDK, trusting
+    /// A command running `testkit/compat/<script>` with this SDK, trusting
     /// `ca_file` for HTTPS.
     pub fn command(&self, script: &str, ca_file: Option<&Path>) -> Command {
         let mut command = Command::new(&self.node);

@@ -8,10 +8,10 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::envelope::SignatureText;
 use crate::result::{JobResult, visit_job_result_map};
 use crate::result_code::Outcome;
 use crate::scalar::{Key, LenientBool, LenientText};
-use crate::signature::SignatureText;
 
 /// The `result` of a job status response: a result object, or a sentence
 /// (`"No zip file received"`) while there is none.

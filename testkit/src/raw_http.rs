@@ -2,19 +2,16 @@
 //! server cannot produce: connection resets, truncated, endless and dripped
 //! bodies, malformed JSON, odd `Retry-After` values.
 //!
-//! This file uses the standard library only, so that the `smileid` command's
-//! tests (`crates/smileid-cli/tests/faults_cli.rs`) include the very same
-//! servers with `#[path]`, without depending on this package. The signed
+//! Used by the end-to-end tests and by the `smileid` command's tests alike,
+//! so both meet the very same servers. The signed
 //! bodies below carry precomputed signatures (partner [`PARTNER_ID`], key
-//! [`API_KEY`], timestamp [`TIMESTAMP`]); `tests/tests/faults.rs` checks them
+//! [`API_KEY`], timestamp [`TIMESTAMP`]); the end-to-end fault tests check them
 //! with `smileid-sign`, so they cannot rot. Response signatures are not
 //! checked for freshness, so a fixed timestamp is fine.
 //!
 //! Every server runs on `127.0.0.1`, port 0, in background threads; each
 //! connection thread stops on a write error, when the server is dropped, or
 //! after 30 seconds at most, so a test can never leave anything running.
-
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
