@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub mod raw_http;
 pub mod sdks;
+#[cfg(feature = "servers")]
+pub mod servers;
 
 /// The partner id the fixtures are signed for.
 pub const FIXTURE_PARTNER_ID: &str = "085";

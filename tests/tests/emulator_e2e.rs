@@ -18,8 +18,7 @@ use smileid_types::Outcome as JobOutcome;
 /// A client for `emu` that trusts its CA, with quick retries.
 fn client_with(emu: &EmulatorHandle, retry: RetryPolicy) -> Client {
     let pem = emu.ca_cert_pem().expect("the emulator runs TLS");
-    Client::builder()
-        .credentials(emu.partner_id(), emu.api_key())
+    Client::builder(emu.partner_id(), emu.api_key())
         .base_url(emu.base_url())
         .add_root_certificates_pem(pem.as_bytes())
         .retry_policy(retry)
@@ -146,9 +145,9 @@ async fn wait_gives_up_on_a_job_that_never_completes() {
         .await
         .expect_err("times out");
     match err {
-        Error::WaitTimedOut { polls, last, .. } => {
-            assert_eq!(polls, 3);
-            assert!(last.is_some_and(|s| !s.is_complete()));
+        Error::WaitTimedOut(timed_out) => {
+            assert_eq!(timed_out.polls(), 3);
+            assert!(timed_out.last().is_some_and(|s| !s.is_complete()));
         }
         other => panic!("expected WaitTimedOut, got {other:?}"),
     }
@@ -258,7 +257,7 @@ async fn callback_is_delivered_and_verifies_with_smileid_core() {
 
     let bodies = receiver.bodies();
     assert_eq!(bodies.len(), 2);
-    let signer = client.signer().clone();
+    let signer = client.core().signer().clone();
     for body in &bodies {
         let verified =
             verify_callback(&signer, body, SystemTime::now(), &CallbackPolicy::default())
@@ -313,15 +312,10 @@ async fn http_error_fault_is_an_api_error_with_its_code() {
     let emu = with_fault(FaultSpec::http_error(500, "2201", "System error").count(1)).await;
     let err = approved_err(&client(&emu), "fails").await;
     match &err {
-        Error::Api {
-            status,
-            code,
-            message,
-            ..
-        } => {
-            assert_eq!(status.as_u16(), 500);
-            assert_eq!(code.as_deref(), Some("2201"));
-            assert_eq!(message.as_deref(), Some("System error"));
+        Error::Api(api) => {
+            assert_eq!(api.status().as_u16(), 500);
+            assert_eq!(api.code(), Some("2201"));
+            assert_eq!(api.message(), Some("System error"));
         }
         other => panic!("expected Api, got {other:?}"),
     }
@@ -355,8 +349,7 @@ async fn auth_error_fault_is_not_retried() {
 async fn wrong_credentials_are_refused_with_2205() {
     let emu = tls_emulator().await;
     let pem = emu.ca_cert_pem().unwrap_or_default();
-    let client = Client::builder()
-        .credentials(emu.partner_id(), "not-the-key")
+    let client = Client::builder(emu.partner_id(), "not-the-key")
         .base_url(emu.base_url())
         .add_root_certificates_pem(pem.as_bytes())
         .retry_policy(RetryPolicy::none())
@@ -372,15 +365,13 @@ async fn html_502_is_an_api_error_with_a_body_snippet() {
     let emu = with_fault(FaultSpec::html_502().count(1)).await;
     let err = approved_err(&client(&emu), "fails").await;
     match err {
-        Error::Api {
-            status,
-            code,
-            body_snippet,
-            ..
-        } => {
-            assert_eq!(status.as_u16(), 502);
-            assert_eq!(code, None);
-            assert!(body_snippet.is_some_and(|s| s.contains("502 Bad Gateway")));
+        Error::Api(api) => {
+            assert_eq!(api.status().as_u16(), 502);
+            assert_eq!(api.code(), None);
+            assert!(
+                api.body_snippet()
+                    .is_some_and(|s| s.contains("502 Bad Gateway"))
+            );
         }
         other => panic!("expected Api, got {other:?}"),
     }
@@ -428,7 +419,7 @@ async fn wrong_signature_is_a_signature_error() {
     let emu = with_fault(FaultSpec::wrong_signature().count(1)).await;
     let err = approved_err(&client_with(&emu, quick_retries(2)), "fails closed").await;
     assert!(
-        matches!(err, Error::Signature(SignatureFailure::Mismatch)),
+        matches!(err, Error::Signature(e) if e.failure() == SignatureFailure::Mismatch),
         "{err:?}"
     );
 }
@@ -437,8 +428,7 @@ async fn wrong_signature_is_a_signature_error() {
 async fn latency_beyond_the_request_timeout_is_a_timeout() {
     let emu = with_fault(FaultSpec::latency(Duration::from_secs(5)).count(1)).await;
     let pem = emu.ca_cert_pem().unwrap_or_default();
-    let client = Client::builder()
-        .credentials(emu.partner_id(), emu.api_key())
+    let client = Client::builder(emu.partner_id(), emu.api_key())
         .base_url(emu.base_url())
         .add_root_certificates_pem(pem.as_bytes())
         .retry_policy(RetryPolicy::none())
@@ -456,13 +446,11 @@ async fn latency_beyond_the_request_timeout_is_a_timeout() {
 async fn plain_http_emulator_needs_the_loopback_opt_in() {
     let emu = Emulator::start().await.expect("starts");
     // A plain-http base URL is refused unless explicitly allowed for loopback.
-    let refused = Client::builder()
-        .credentials(emu.partner_id(), emu.api_key())
+    let refused = Client::builder(emu.partner_id(), emu.api_key())
         .base_url(emu.base_url())
         .build();
     assert!(refused.is_err());
-    let client = Client::builder()
-        .credentials(emu.partner_id(), emu.api_key())
+    let client = Client::builder(emu.partner_id(), emu.api_key())
         .insecure_loopback_base_url(emu.base_url())
         .retry_policy(RetryPolicy::none())
         .build()
@@ -521,8 +509,7 @@ fn guide_blocks(lang: &str) -> Vec<&'static str> {
 #[tokio::test]
 async fn approved_job() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = smileid_emulator::Emulator::start_tls().await?;
-    let client = smileid_hyper::Client::builder()
-        .credentials(emulator.partner_id(), emulator.api_key())
+    let client = smileid_hyper::Client::builder(emulator.partner_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .add_root_certificates_pem(emulator.ca_cert_pem().unwrap_or_default().as_bytes())
         .build()?;

@@ -657,7 +657,8 @@ fn check_response(
             check_message(&error.to_string(), signature.as_deref())?;
             check_message(&format!("{error:?}"), signature.as_deref())?;
             match &error {
-                Error::Api { status: s, .. } => {
+                Error::Api(api) => {
+                    let s = api.status();
                     if s.as_u16() != status {
                         return Err(format!("API error with status {s}, not {status}"));
                     }
@@ -669,8 +670,8 @@ fn check_response(
                     ]))
                 }
                 _ if !success => Err(format!("a {status} gave {error:?}")),
-                Error::Decode { path, .. } => Ok(class(&["decode", &coarse(path)])),
-                Error::Signature(failure) => Ok(class(&["signature", &format!("{failure:?}")])),
+                Error::Decode(decode) => Ok(class(&["decode", &coarse(decode.path())])),
+                Error::Signature(e) => Ok(class(&["signature", &format!("{:?}", e.failure())])),
                 other => Err(format!("unexpected error kind: {other:?}")),
             }
         }

@@ -177,8 +177,7 @@ async fn no_secret_in_logs_debug_or_display() {
     shown.push(format!("{:?} {}", client.base_url(), client.base_url()));
 
     // The high-level client, built from the same key (Debug only).
-    let hyper_builder = smileid_hyper::Client::builder()
-        .credentials(PARTNER_ID, api_key.clone())
+    let hyper_builder = smileid_hyper::Client::builder(PARTNER_ID, api_key.clone())
         .base_url(emulator.base_url())
         .add_root_certificates_pem(ca.as_bytes());
     shown.push(format!("{hyper_builder:?} {hyper_builder:#?}"));

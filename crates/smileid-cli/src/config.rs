@@ -65,8 +65,7 @@ pub fn client(credentials_args: &CredentialArgs, args: &ConnectionArgs) -> Resul
             "use an https:// base URL; plain http:// is accepted only for 127.0.0.1, [::1] and localhost",
         ));
     }
-    let mut builder = Client::builder()
-        .credentials(partner_id, api_key)
+    let mut builder = Client::builder(partner_id, api_key)
         .environment(environment)
         .retry_policy(RetryPolicy::default().with_max_retries(args.retries))
         .request_timeout(args.request_timeout)

@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io::Write;
 
-use smileid_hyper::{BuildError, Error};
+use smileid_hyper::{BuildError, Error, ErrorKind};
 
 use crate::style;
 
@@ -16,7 +16,8 @@ pub const VERIFICATION_FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Smile ID answered with an error.
 pub const API_ERROR: u8 = 3;
-/// No response: connection, TLS, timeout, or a body that was too large.
+/// No response: connection, TLS, timeout, or a body that was too large (or,
+/// for a call that creates a job, an outcome left unknown by one of those).
 pub const TRANSPORT: u8 = 4;
 /// A response not signed by Smile ID, or one that could not be decoded.
 pub const UNTRUSTED_RESPONSE: u8 = 5;
@@ -111,17 +112,28 @@ pub fn chain(error: &dyn StdError) -> String {
     text
 }
 
+/// The exit code for a client error of `kind`: the command's contract,
+/// listed in [`EXIT_CODES_HELP`].
+pub fn code_for(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::InvalidInput | ErrorKind::InvalidConfig | ErrorKind::InvalidBaseUrl => USAGE,
+        ErrorKind::Api => API_ERROR,
+        ErrorKind::Transport | ErrorKind::OutcomeUnknown => TRANSPORT,
+        ErrorKind::Decode | ErrorKind::Signature => UNTRUSTED_RESPONSE,
+        ErrorKind::WaitTimedOut => WAIT_TIMED_OUT,
+        // A kind added to smileid-core later: a failure, but none of the
+        // above.
+        _ => VERIFICATION_FAILED,
+    }
+}
+
 /// The failure for a client error: its exit code, one line naming Smile
 /// ID's code and message, and a hint.
 pub fn from_client_error(error: &Error) -> Failure {
     let message = match error {
-        Error::Api {
-            status,
-            code,
-            message,
-            body_snippet,
-            ..
-        } if !status.is_redirection() => {
+        Error::Api(api) if !api.status().is_redirection() => {
+            let (status, code, message, body_snippet) =
+                (api.status(), api.code(), api.message(), api.body_snippet());
             let mut text = String::from("Smile ID error");
             if let Some(code) = code {
                 text.push(' ');
@@ -135,7 +147,7 @@ pub fn from_client_error(error: &Error) -> Failure {
                 }
                 None => {
                     text.push_str(&format!(": HTTP {status}"));
-                    if let Some(snippet) = body_snippet.as_deref().filter(|s| !s.is_empty()) {
+                    if let Some(snippet) = body_snippet.filter(|s| !s.is_empty()) {
                         text.push_str("; body: ");
                         text.push_str(snippet);
                     }
@@ -145,7 +157,7 @@ pub fn from_client_error(error: &Error) -> Failure {
         }
         other => chain(other),
     };
-    let mut failure = Failure::new(error.exit_code(), message);
+    let mut failure = Failure::new(code_for(error.kind()), message);
     if let Some(hint) = error.hint() {
         failure = failure.with_hint(hint);
     }
@@ -163,17 +175,36 @@ pub fn from_build_error(error: &BuildError) -> Failure {
 
 #[cfg(test)]
 mod tests {
+    use smileid_hyper::ApiError;
+    use smileid_hyper::smileid_core::http::StatusCode;
+
     use super::*;
 
     #[test]
+    fn every_kind_has_its_documented_code() {
+        for (kind, code) in [
+            (ErrorKind::InvalidInput, 2),
+            (ErrorKind::InvalidConfig, 2),
+            (ErrorKind::InvalidBaseUrl, 2),
+            (ErrorKind::Api, 3),
+            (ErrorKind::Transport, 4),
+            (ErrorKind::OutcomeUnknown, 4),
+            (ErrorKind::Decode, 5),
+            (ErrorKind::Signature, 5),
+            (ErrorKind::WaitTimedOut, 6),
+        ] {
+            assert_eq!(code_for(kind), code, "{kind:?}");
+            assert!(EXIT_CODES_HELP.contains(&format!("  {code}  ")), "{code}");
+        }
+    }
+
+    #[test]
     fn api_errors_name_the_code_and_message() {
-        let error = Error::Api {
-            status: smileid_hyper::smileid_core::http::StatusCode::UNAUTHORIZED,
-            code: Some("2205".into()),
-            message: Some("You're not authorized to do that".into()),
-            body_snippet: None,
-            retry_after: None,
-        };
+        let error = Error::Api(
+            ApiError::new("job_status", StatusCode::UNAUTHORIZED)
+                .with_code("2205")
+                .with_message("You're not authorized to do that"),
+        );
         let failure = from_client_error(&error);
         assert_eq!(failure.code, API_ERROR);
         assert_eq!(
@@ -185,13 +216,10 @@ mod tests {
 
     #[test]
     fn api_errors_without_a_json_body_show_the_snippet() {
-        let error = Error::Api {
-            status: smileid_hyper::smileid_core::http::StatusCode::BAD_GATEWAY,
-            code: None,
-            message: None,
-            body_snippet: Some("<html>bad gateway</html>".into()),
-            retry_after: None,
-        };
+        let error = Error::Api(
+            ApiError::new("job_status", StatusCode::BAD_GATEWAY)
+                .with_body_snippet("<html>bad gateway</html>"),
+        );
         let failure = from_client_error(&error);
         assert_eq!(failure.code, API_ERROR);
         assert_eq!(

@@ -134,9 +134,12 @@ async fn main() -> ExitCode {
                 source = cause.source();
             }
             eprintln!();
-            let code = error
-                .downcast_ref::<smileid_core::Error>()
-                .map_or(2, smileid_core::Error::exit_code);
+            // 1 for a Smile ID or network failure, 2 for anything else.
+            let code = if error.downcast_ref::<smileid_core::Error>().is_some() {
+                1
+            } else {
+                2
+            };
             if let Some(hint) = error
                 .downcast_ref::<smileid_core::Error>()
                 .and_then(smileid_core::Error::hint)

@@ -9,8 +9,10 @@ use std::time::{Duration, SystemTime};
 use smileid_sign::{Freshness, FreshnessError, Signer};
 use smileid_types::{CallbackBody, JobResult, Outcome};
 
+use smileid_types::SignedEnvelope;
+
 use crate::error::SignatureFailure;
-use crate::request::{is_json_object, read_envelope, signature_failure};
+use crate::response::{is_json_object, signature_failure};
 
 /// Default largest callback body: 2 MiB (real bodies reach about 1.5 MB).
 pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 2 * 1024 * 1024;
@@ -251,16 +253,20 @@ pub fn verify_callback(
             message: "expected a JSON object".to_owned(),
         });
     }
-    let (timestamp, signature) = read_envelope(body).map_err(|e| CallbackError::NotJson {
+    let envelope = SignedEnvelope::read(body).map_err(|e| CallbackError::NotJson {
         message: e.to_string(),
     })?;
-    let signature = signature.ok_or(CallbackError::MissingSignature)?;
-    let timestamp = timestamp.ok_or(CallbackError::MissingTimestamp)?;
+    let signature = envelope
+        .signature()
+        .ok_or(CallbackError::MissingSignature)?;
+    let timestamp = envelope
+        .timestamp()
+        .ok_or(CallbackError::MissingTimestamp)?;
     signer
-        .verify(&timestamp, &signature)
+        .verify(timestamp, signature)
         .map_err(|e| CallbackError::BadSignature(signature_failure(e)))?;
     let freshness = Freshness::new(policy.max_age, policy.max_future);
-    let signed_at = freshness.check(&timestamp, now).map_err(|e| match e {
+    let signed_at = freshness.check(timestamp, now).map_err(|e| match e {
         FreshnessError::TooOld { age, max_age } => CallbackError::Stale { age, max: max_age },
         FreshnessError::TooFarInFuture { ahead, max_future } => CallbackError::FutureDated {
             ahead,

@@ -179,7 +179,10 @@ impl FromStr for Environment {
 #[derive(Clone, PartialEq, Eq)]
 pub struct BaseUrl {
     base: String,
-    job_status: http::Uri,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The path without a trailing slash (empty for the root).
+    path: String,
 }
 
 impl BaseUrl {
@@ -226,12 +229,53 @@ impl BaseUrl {
             }
             _ => return Err(fail(BaseUrlProblem::UnsupportedScheme)),
         }
-        let path = uri.path().trim_end_matches('/');
+        let path = uri.path().trim_end_matches('/').to_owned();
         let base = format!("{scheme}://{authority}{path}");
-        let job_status: http::Uri = format!("{base}/job_status")
-            .parse()
-            .map_err(|_| fail(BaseUrlProblem::Unparseable))?;
-        Ok(Self { base, job_status })
+        let (Some(scheme), Some(authority)) = (uri.scheme().cloned(), uri.authority().cloned())
+        else {
+            return Err(fail(BaseUrlProblem::NotAbsolute));
+        };
+        Ok(Self {
+            base,
+            scheme,
+            authority,
+            path,
+        })
+    }
+
+    /// `{base}/{path}`: the URL of an endpoint, such as `job_status` or
+    /// `services?locale=en` (a path relative to the base, with an optional
+    /// query).
+    ///
+    /// ```
+    /// use smileid_core::Environment;
+    ///
+    /// let base = Environment::Sandbox.base_url()?;
+    /// assert_eq!(base.endpoint("id_verification")?, "https://testapi.smileidentity.com/v1/id_verification");
+    /// # Ok::<(), smileid_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `path` is empty, starts with `/`, or
+    /// makes no valid URL.
+    pub fn endpoint(&self, path: &str) -> Result<http::Uri, Error> {
+        let invalid = || {
+            Error::InvalidConfig(crate::error::ConfigError::new(format!(
+                "`{}` is not a valid endpoint path",
+                crate::redaction::truncate_chars(path, 100)
+            )))
+        };
+        if path.is_empty() || path.starts_with('/') {
+            return Err(invalid());
+        }
+        let path_and_query = http::uri::PathAndQuery::try_from(format!("{}/{path}", self.path))
+            .map_err(|_| invalid())?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        http::Uri::from_parts(parts).map_err(|_| invalid())
     }
 
     /// The base URL without a trailing slash.
@@ -240,13 +284,15 @@ impl BaseUrl {
     }
 
     /// `{base}/job_status`.
-    pub fn job_status_uri(&self) -> &http::Uri {
-        &self.job_status
+    pub fn job_status_uri(&self) -> http::Uri {
+        // A constant path always makes a valid URL from a checked base.
+        self.endpoint("job_status")
+            .unwrap_or_else(|_| http::Uri::from_static("/job_status"))
     }
 
     /// Whether requests go over plain `http` (loopback only).
     pub fn is_insecure(&self) -> bool {
-        self.job_status.scheme() == Some(&http::uri::Scheme::HTTP)
+        self.scheme == http::uri::Scheme::HTTP
     }
 }
 

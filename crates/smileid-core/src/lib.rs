@@ -4,11 +4,15 @@ pub mod callback;
 mod client;
 pub mod environment;
 mod error;
-mod query;
+mod job_status;
+pub mod operation;
+mod redaction;
 mod request;
+mod response;
 pub mod retry;
-mod status;
 pub mod transport;
+mod validate;
+mod verified;
 pub mod wait;
 
 pub use callback::{
@@ -18,16 +22,21 @@ pub use callback::{
 pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT};
 pub use environment::{BaseUrl, CustomUrl, Environment, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use error::{
-    BaseUrlError, BaseUrlProblem, ConfigError, Error, ErrorKind, InputProblem, InvalidInput,
-    SignatureFailure,
+    ApiError, BUILD_OPERATION, BaseUrlError, BaseUrlProblem, ConfigError, DecodeError, Error,
+    ErrorKind, InputProblem, InvalidInput, OutcomeUnknown, SignatureError, SignatureFailure,
+    WaitTimedOut,
 };
-pub use query::{JobStatusQuery, MAX_ID_LEN};
-pub use request::{
-    BODY_SNIPPET_CHARS, DEFAULT_USER_AGENT, build_job_status_request, parse_job_status_response,
+pub use job_status::{JobStatusQuery, build_job_status_request, parse_job_status_response};
+pub use operation::{
+    Operation, RepeatSafety, Reply, RequestContext, SignatureCheck, SignatureMode,
 };
+pub use redaction::BODY_SNIPPET_CHARS;
+pub use request::{DEFAULT_USER_AGENT, build_request};
+pub use response::parse_response;
 pub use retry::RetryPolicy;
-pub use status::JobStatus;
 pub use transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
+pub use validate::MAX_ID_LEN;
+pub use verified::{JobStatus, Verified};
 pub use wait::{PollEvent, PollOutcome, WaitPolicy};
 
 /// The crates smileid-core builds on, re-exported so that users need not

@@ -1,13 +1,39 @@
-//! When to retry a failed job status call, and how long to wait first.
+//! When to retry a failed call, and how long to wait first.
+//!
+//! # Repeat safety
+//!
+//! Whether a failed attempt is sent again depends on the operation's
+//! [`RepeatSafety`] as much as on the failure. This table is the rule; every
+//! other page links here.
+//!
+//! | failure | idempotent (job status, services, valid documents, products config, web token, the zip upload) | entry (ID and business verification, AML, upload prep, their async variants) |
+//! |---|---|---|
+//! | `Connect` transport error (refused, DNS, TLS handshake: nothing was written) | retried | retried |
+//! | HTTP 429 with `Retry-After` (at most `max_retry_after`) | retried after it | retried after it |
+//! | HTTP 429 without `Retry-After` | retried with backoff | returned as [`Error::Api`] |
+//! | HTTP 408, 500, 502, 503, 504 | retried with backoff (or `Retry-After`) | returned as [`Error::Api`]; the job may exist |
+//! | `Timeout` or `Io` transport error (the request may have arrived) | retried with backoff | returned as [`Error::OutcomeUnknown`] |
+//! | `BodyTooLarge` or `Other` transport error | returned | returned as [`Error::OutcomeUnknown`] |
+//! | any other status, a signature or decode failure | returned | returned |
+//!
+//! When an entry call ends in [`Error::OutcomeUnknown`] (or a 5xx), the job
+//! may have been created and billed: query its job status with the same
+//! `user_id` and `job_id` before resubmitting.
+//!
+//! Every retry is a fresh request with a fresh timestamp and signature, and
+//! never starts after the call's or the wait's deadline.
 
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
+use crate::operation::RepeatSafety;
+use crate::transport::TransportErrorKind;
 
-/// Retries for the job status call (which is idempotent: asking twice
-/// changes nothing).
+/// How many times, and after how long, a failed attempt is retried; which
+/// failures are retried is decided by the operation's repeat safety (the
+/// [table](self#repeat-safety)).
 ///
-/// A failed attempt is retried when [`Error::is_retryable`] says so
+/// For idempotent calls, a failed attempt is retried when [`Error::is_retryable`] says so
 /// (`Connect`, `Timeout` and `Io` transport errors; HTTP 408, 429, 500, 502,
 /// 503, 504) and fewer than `max_retries` retries were made. Nothing else is
 /// retried: not 400, 401, 403, 404, redirects, signature or decode failures.
@@ -127,21 +153,45 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use smileid_core::{Error, RetryPolicy};
+    /// use smileid_core::{ApiError, Error, RetryPolicy};
     ///
     /// let policy = RetryPolicy::default();
-    /// let unavailable = Error::Api {
-    ///     status: http::StatusCode::SERVICE_UNAVAILABLE,
-    ///     code: None,
-    ///     message: None,
-    ///     body_snippet: None,
-    ///     retry_after: Some(Duration::from_secs(3)),
-    /// };
+    /// let unavailable = Error::Api(
+    ///     ApiError::new("job_status", http::StatusCode::SERVICE_UNAVAILABLE)
+    ///         .with_retry_after(Some(Duration::from_secs(3))),
+    /// );
     /// assert_eq!(policy.decide(0, &unavailable, 0.5), Some(Duration::from_secs(3)));
     /// assert_eq!(policy.decide(2, &unavailable, 0.5), None); // out of retries
     /// ```
     pub fn decide(&self, retries: u32, error: &Error, jitter: f64) -> Option<Duration> {
+        self.decide_for(RepeatSafety::Idempotent, retries, error, jitter)
+    }
+
+    /// [`decide`](Self::decide) for an operation of repeat safety `safety`:
+    /// an [`RepeatSafety::Entry`] call is retried only after a `Connect`
+    /// transport error or a `429` with `Retry-After` (the
+    /// [table](self#repeat-safety)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use smileid_core::{ApiError, Error, RepeatSafety, RetryPolicy};
+    ///
+    /// let policy = RetryPolicy::default();
+    /// let failed = Error::Api(ApiError::new("id_verification", http::StatusCode::INTERNAL_SERVER_ERROR));
+    /// assert!(policy.decide_for(RepeatSafety::Idempotent, 0, &failed, 0.5).is_some());
+    /// assert_eq!(policy.decide_for(RepeatSafety::Entry, 0, &failed, 0.5), None);
+    /// ```
+    pub fn decide_for(
+        &self,
+        safety: RepeatSafety,
+        retries: u32,
+        error: &Error,
+        jitter: f64,
+    ) -> Option<Duration> {
         if retries >= self.max_retries || !error.is_retryable() {
+            return None;
+        }
+        if safety == RepeatSafety::Entry && !is_provably_unsent_or_refused(error) {
             return None;
         }
         match error.retry_after() {
@@ -149,6 +199,18 @@ impl RetryPolicy {
             Some(wait) => Some(wait),
             None => Some(self.backoff(retries, jitter)),
         }
+    }
+}
+
+/// Whether an entry call may be sent again after `error`: it provably never
+/// left, or the server refused it with `429` and said when to come back.
+fn is_provably_unsent_or_refused(error: &Error) -> bool {
+    match error {
+        Error::Transport(e) => e.kind() == TransportErrorKind::Connect,
+        Error::Api(e) => {
+            e.status() == http::StatusCode::TOO_MANY_REQUESTS && e.retry_after().is_some()
+        }
+        _ => false,
     }
 }
 
@@ -185,13 +247,10 @@ mod tests {
     use crate::transport::{TransportError, TransportErrorKind};
 
     fn api(status: u16, retry_after: Option<Duration>) -> Error {
-        Error::Api {
-            status: http::StatusCode::from_u16(status).unwrap(),
-            code: None,
-            message: None,
-            body_snippet: None,
-            retry_after,
-        }
+        Error::Api(
+            crate::ApiError::new("test", http::StatusCode::from_u16(status).unwrap())
+                .with_retry_after(retry_after),
+        )
     }
 
     #[test]
@@ -229,16 +288,20 @@ mod tests {
             assert!(p.decide(0, &api(status, None), 1.0).is_none(), "{status}");
         }
         assert!(
-            p.decide(0, &Error::Signature(crate::SignatureFailure::Mismatch), 1.0)
-                .is_none()
+            p.decide(
+                0,
+                &Error::Signature(crate::SignatureError::new(
+                    "test",
+                    crate::SignatureFailure::Mismatch
+                )),
+                1.0
+            )
+            .is_none()
         );
         assert!(
             p.decide(
                 0,
-                &Error::Decode {
-                    path: String::new(),
-                    message: String::new()
-                },
+                &Error::Decode(crate::DecodeError::new("test", "", "")),
                 1.0
             )
             .is_none()
@@ -274,6 +337,43 @@ mod tests {
         assert_eq!(
             p.decide(0, &api(503, Some(Duration::ZERO)), 0.0),
             Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn entry_calls_retry_only_what_never_arrived() {
+        let p = RetryPolicy::default();
+        let entry = |e: &Error| p.decide_for(RepeatSafety::Entry, 0, e, 0.0);
+        let transport = |kind| Error::Transport(crate::TransportError::msg(kind, "x"));
+        assert!(entry(&transport(TransportErrorKind::Connect)).is_some());
+        for kind in [
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Io,
+            TransportErrorKind::BodyTooLarge,
+            TransportErrorKind::Other,
+        ] {
+            assert_eq!(entry(&transport(kind)), None, "{kind:?}");
+        }
+        assert_eq!(
+            entry(&api(429, Some(Duration::from_secs(2)))),
+            Some(Duration::from_secs(2))
+        );
+        // Too long a Retry-After still ends the retries.
+        assert_eq!(entry(&api(429, Some(Duration::from_secs(31)))), None);
+        for status in [408, 500, 502, 503, 504] {
+            assert_eq!(entry(&api(status, None)), None, "{status}");
+            assert_eq!(entry(&api(status, Some(Duration::ZERO))), None, "{status}");
+        }
+        assert_eq!(entry(&api(429, None)), None);
+        // Out of retries is out of retries.
+        assert_eq!(
+            p.decide_for(
+                RepeatSafety::Entry,
+                2,
+                &transport(TransportErrorKind::Connect),
+                0.0
+            ),
+            None
         );
     }
 

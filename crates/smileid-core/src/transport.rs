@@ -69,7 +69,11 @@ impl<T: HttpTransport + ?Sized> HttpTransport for std::sync::Arc<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// No connection could be made (refused, DNS, TLS handshake). Retryable.
+    /// No connection could be made (refused, DNS, TLS handshake), so **no
+    /// byte of the request was written**. Retryable, also for calls that
+    /// create a job (see [repeat safety](crate::retry#repeat-safety)):
+    /// transports must use this kind only when the request provably never
+    /// left.
     Connect,
     /// A connect, request or body deadline passed. Retryable.
     Timeout,
@@ -114,6 +118,7 @@ impl fmt::Display for TransportErrorKind {
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
+    operation: Option<&'static str>,
     context: Option<String>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
@@ -126,6 +131,7 @@ impl TransportError {
     ) -> Self {
         Self {
             kind,
+            operation: None,
             context: None,
             source: Some(source.into()),
         }
@@ -135,6 +141,7 @@ impl TransportError {
     pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
+            operation: None,
             context: Some(message.into()),
             source: None,
         }
@@ -154,6 +161,16 @@ impl TransportError {
     /// Whether a fresh attempt of an idempotent request may succeed.
     pub fn is_retryable(&self) -> bool {
         self.kind.is_retryable()
+    }
+
+    /// The operation whose request failed, once the client has tied the
+    /// error to it.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    pub(crate) fn set_operation(&mut self, operation: &'static str) {
+        self.operation.get_or_insert(operation);
     }
 }
 

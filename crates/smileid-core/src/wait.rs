@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::status::JobStatus;
+use crate::verified::JobStatus;
 
 /// How [`Client::wait_for_completion`](crate::Client::wait_for_completion)
 /// polls.

@@ -8,13 +8,10 @@
 // criterion's macros generate undocumented items.
 #![allow(missing_docs)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use smileid_hyper::{Client, HttpTransport, HyperTransport, JobStatusQuery};
-use support::{Pki, full};
+use smileid_testkit::servers::{self, Pki, full};
 
 /// A signed job status response (partner 085, key `fixture-api-key`), 1.3 KB.
 const RESPONSE: &str = smileid_testkit::fixtures::JOB_STATUS_REJECTED_ENHANCED_KYC;
@@ -33,8 +30,8 @@ fn benches(c: &mut Criterion) {
         .expect("a tokio runtime");
     let pki = Pki::new();
     let (plain, tls) = runtime.block_on(async {
-        let plain = support::serve(None, |_| http::Response::new(full(RESPONSE))).await;
-        let tls = support::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
+        let plain = servers::serve(None, |_| http::Response::new(full(RESPONSE))).await;
+        let tls = servers::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
             http::Response::new(full(RESPONSE))
         })
         .await;
@@ -76,8 +73,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let client = Client::builder()
-        .credentials("085", "fixture-api-key")
+    let client = Client::builder("085", "fixture-api-key")
         .base_url(tls.url("https", "/v1"))
         .add_root_certificates_pem(pki.ca_pem.as_bytes())
         .build()

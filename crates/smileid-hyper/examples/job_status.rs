@@ -126,7 +126,7 @@ async fn main() -> ExitCode {
             print_status(&status);
             ExitCode::SUCCESS
         }
-        Err(error) => report(&error, error.hint(), error.exit_code()),
+        Err(error) => report(&error, error.hint(), 1),
     }
 }
 
@@ -144,8 +144,7 @@ async fn make_client(
     let handle = smileid_emulator::Emulator::start_tls()
         .await
         .map_err(|error| report(&error, None, 2))?;
-    let client = ClientBuilder::new()
-        .credentials(handle.partner_id(), handle.api_key())
+    let client = ClientBuilder::new(handle.partner_id(), handle.api_key())
         .base_url(handle.base_url())
         .add_root_certificates_pem(handle.ca_cert_pem().unwrap_or_default().as_bytes())
         .build()

@@ -160,14 +160,14 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            if let Error::WaitTimedOut {
-                last: Some(last), ..
-            } = &error
-            {
+            if let Some(last) = match &error {
+                Error::WaitTimedOut(timed_out) => timed_out.last(),
+                _ => None,
+            } {
                 println!("last status seen:");
                 print_status(last);
             }
-            report(&error, error.hint(), error.exit_code())
+            report(&error, error.hint(), 1)
         }
     }
 }
@@ -208,8 +208,7 @@ async fn make_client(
     let handle = smileid_emulator::Emulator::start_tls()
         .await
         .map_err(|error| report(&error, None, 2))?;
-    let client = ClientBuilder::new()
-        .credentials(handle.partner_id(), handle.api_key())
+    let client = ClientBuilder::new(handle.partner_id(), handle.api_key())
         .base_url(handle.base_url())
         .add_root_certificates_pem(handle.ca_cert_pem().unwrap_or_default().as_bytes())
         .build()

@@ -1,50 +1,35 @@
-//! [`Client`]: smileid-core's client over [`HyperTransport`] and [`TokioTimer`].
+//! [`Client`]: smileid-core's engine over [`HyperTransport`] and
+//! [`TokioTimer`], as a cheap, cloneable handle.
 
-use std::ffi::OsString;
 use std::fmt;
-use std::ops::Deref;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::Arc;
 
 use smileid_core::{
-    Environment, Error, JobStatus, JobStatusQuery, PollEvent, RetryPolicy, WaitPolicy,
+    Environment, Error, JobStatus, JobStatusQuery, Operation, PollEvent, WaitPolicy,
 };
 use smileid_sign::ApiKey;
 
-use crate::transport::USER_AGENT_TOKEN;
-use crate::{BuildError, HyperTransport, HyperTransportBuilder, TokioTimer};
+use crate::{BuildError, ClientBuilder, HyperTransport, TokioTimer};
 
 /// smileid-core's generic client with this crate's transport and timer; what
-/// [`Client`] wraps and dereferences to.
+/// [`Client`] shares.
 pub type CoreClient = smileid_core::Client<HyperTransport, TokioTimer>;
-
-/// Extra time granted to smileid-core's own per-attempt limit beyond the
-/// transport's request timeout, so that the transport's (more precise)
-/// timeout error is the one reported.
-const ATTEMPT_MARGIN: Duration = Duration::from_secs(1);
-
-/// Environment variable holding the partner id.
-pub const ENV_PARTNER_ID: &str = "SMILE_PARTNER_ID";
-/// Environment variable holding the API key.
-pub const ENV_API_KEY: &str = "SMILE_API_KEY";
-/// Environment variable naming the environment: `sandbox` (default) or
-/// `production`.
-pub const ENV_ENVIRONMENT: &str = "SMILE_ENV";
-/// Environment variable holding a custom base URL (overrides `SMILE_ENV`).
-pub const ENV_BASE_URL: &str = "SMILE_BASE_URL";
-/// Environment variable holding the path of a PEM file of extra trusted
-/// root certificates.
-pub const ENV_CA_CERT: &str = "SMILE_CA_CERT";
 
 /// A Smile ID v1 client over hyper, rustls and tokio: the one most
 /// applications need.
 ///
-/// It dereferences to [`CoreClient`] (smileid-core's [`Client`](smileid_core::Client)),
-/// so every method of that type is available; the common ones are repeated
-/// here. Each call signs a fresh request, verifies the response's signature
-/// (failing closed), and retries transient failures per the
-/// [`RetryPolicy`]. Connections are pooled; share one client (in an `Arc`)
-/// across tasks.
+/// Every endpoint goes through one method, [`send`](Client::send), which
+/// signs a fresh request, verifies the response's signature (failing
+/// closed), and retries what the operation's repeat safety allows (see
+/// [`RetryPolicy`](smileid_core::RetryPolicy)); the common calls have short
+/// forms ([`job_status`](Client::job_status), ...). Connections are pooled.
+/// `Client` is a handle to shared state: cloning it is cheap (a reference
+/// count), and every clone uses the same pool, so clone it into each task
+/// instead of wrapping it in an `Arc`.
+///
+/// Calls need a tokio runtime with its time and IO drivers enabled (as
+/// `#[tokio::main]` gives); see the [crate docs](crate) for a blocking
+/// alternative.
 ///
 /// ```no_run
 /// use smileid_hyper::{Client, JobStatusQuery};
@@ -54,10 +39,15 @@ pub const ENV_CA_CERT: &str = "SMILE_CA_CERT";
 /// let client = Client::sandbox("085", "my-api-key")?;
 /// let status = client.job_status(&JobStatusQuery::new("user-1", "job-1")).await?;
 /// println!("complete: {}, outcome: {:?}", status.is_complete(), status.outcome());
+///
+/// // The same call through the generic path.
+/// let same = client.send(&JobStatusQuery::new("user-1", "job-1")).await?;
+/// # let _ = same;
 /// # Ok(()) }
 /// ```
+#[derive(Clone)]
 pub struct Client {
-    inner: CoreClient,
+    inner: Arc<CoreClient>,
 }
 
 impl Client {
@@ -70,8 +60,7 @@ impl Client {
         partner_id: impl Into<String>,
         api_key: impl Into<ApiKey>,
     ) -> Result<Self, BuildError> {
-        Self::builder()
-            .credentials(partner_id, api_key)
+        Self::builder(partner_id, api_key)
             .environment(Environment::Sandbox)
             .build()
     }
@@ -85,16 +74,17 @@ impl Client {
         partner_id: impl Into<String>,
         api_key: impl Into<ApiKey>,
     ) -> Result<Self, BuildError> {
-        Self::builder()
-            .credentials(partner_id, api_key)
+        Self::builder(partner_id, api_key)
             .environment(Environment::Production)
             .build()
     }
 
-    /// A builder for every setting: credentials, environment, retries,
-    /// timeouts, TLS roots, body cap.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+    /// A builder for every setting (environment, retries, timeouts, TLS
+    /// roots, body cap), for `partner_id` with `api_key`: the same
+    /// arguments as smileid-core's
+    /// [`Client::builder`](smileid_core::Client::builder).
+    pub fn builder(partner_id: impl Into<String>, api_key: impl Into<ApiKey>) -> ClientBuilder {
+        ClientBuilder::new(partner_id, api_key)
     }
 
     /// A client configured from the process environment; see
@@ -110,30 +100,37 @@ impl Client {
 
     /// Wraps a core client built elsewhere.
     pub fn from_core(inner: CoreClient) -> Self {
-        Self { inner }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
-    /// The wrapped core client.
+    /// The shared core client: its settings (partner id, base URL,
+    /// policies, timeouts) and its transport.
     pub fn core(&self) -> &CoreClient {
         &self.inner
     }
 
-    /// Unwraps the core client.
-    pub fn into_core(self) -> CoreClient {
-        self.inner
+    /// Sends any operation; see [`smileid_core::Client::send`].
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] but the configuration ones and `WaitTimedOut`.
+    pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
+        self.inner.send(op).await
     }
 
-    /// Asks for the status of one job; see [`CoreClient::job_status`].
+    /// Asks for the status of one job: [`send`](Self::send) of `query`.
     ///
     /// # Errors
     ///
     /// Any [`Error`] but the configuration ones and `WaitTimedOut`.
     pub async fn job_status(&self, query: &JobStatusQuery) -> Result<JobStatus, Error> {
-        self.inner.job_status(query).await
+        self.inner.send(query).await
     }
 
     /// Polls the job until it is complete; see
-    /// [`CoreClient::wait_for_completion`].
+    /// [`smileid_core::Client::wait_for_completion`].
     ///
     /// # Errors
     ///
@@ -148,7 +145,7 @@ impl Client {
     }
 
     /// Polls the job until it is complete, calling `observer` after every
-    /// poll; see [`CoreClient::wait_for_completion_with`].
+    /// poll; see [`smileid_core::Client::wait_for_completion_with`].
     ///
     /// # Errors
     ///
@@ -168,17 +165,9 @@ impl Client {
     }
 }
 
-impl Deref for Client {
-    type Target = CoreClient;
-
-    fn deref(&self) -> &CoreClient {
-        &self.inner
-    }
-}
-
 impl From<CoreClient> for Client {
     fn from(inner: CoreClient) -> Self {
-        Self { inner }
+        Self::from_core(inner)
     }
 }
 
@@ -188,327 +177,5 @@ impl fmt::Debug for Client {
             .field("core", &self.inner)
             .field("transport", self.inner.transport())
             .finish()
-    }
-}
-
-/// Builds a [`Client`]: core settings (credentials, environment, retries)
-/// and transport settings (timeouts, body cap, TLS) in one place.
-///
-/// ```no_run
-/// use std::time::Duration;
-/// use smileid_hyper::{Client, Environment, RetryPolicy};
-///
-/// # fn main() -> Result<(), smileid_hyper::BuildError> {
-/// let client = Client::builder()
-///     .credentials("085", "my-api-key")
-///     .environment(Environment::Production)
-///     .retry_policy(RetryPolicy::default().with_max_retries(3))
-///     .connect_timeout(Duration::from_secs(5))
-///     .request_timeout(Duration::from_secs(20))
-///     .call_timeout(Some(Duration::from_secs(45)))
-///     .max_body_bytes(8 * 1024 * 1024)
-///     .add_root_certificates_pem_file("/etc/ssl/corporate-proxy.pem")
-///     .build()?;
-/// # let _ = client;
-/// # Ok(()) }
-/// ```
-///
-/// Against a local emulator over plain http (loopback only, by explicit
-/// opt-in):
-///
-/// ```no_run
-/// # fn main() -> Result<(), smileid_hyper::BuildError> {
-/// let client = smileid_hyper::Client::builder()
-///     .credentials("085", "emulator-key")
-///     .insecure_loopback_base_url("http://127.0.0.1:8080/v1")
-///     .build()?;
-/// # let _ = client;
-/// # Ok(()) }
-/// ```
-#[must_use]
-#[derive(Clone)]
-pub struct ClientBuilder {
-    partner_id: Option<String>,
-    api_key: Option<ApiKey>,
-    environment: Environment,
-    retry: RetryPolicy,
-    call_timeout: Option<Duration>,
-    user_agent_suffix: Option<String>,
-    transport: HyperTransportBuilder,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("partner_id", &self.partner_id)
-            .field(
-                "api_key",
-                &self.api_key.as_ref().map(|_| smileid_sign::REDACTED),
-            )
-            .field("environment", &self.environment)
-            .field("retry", &self.retry)
-            .field("call_timeout", &self.call_timeout)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("transport", &self.transport)
-            .finish()
-    }
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ClientBuilder {
-    /// A builder with no credentials, the sandbox, and every default.
-    pub fn new() -> Self {
-        Self {
-            partner_id: None,
-            api_key: None,
-            environment: Environment::Sandbox,
-            retry: RetryPolicy::default(),
-            call_timeout: None,
-            user_agent_suffix: None,
-            transport: HyperTransportBuilder::new(),
-        }
-    }
-
-    /// A builder configured from the process environment:
-    ///
-    /// | variable | meaning |
-    /// |---|---|
-    /// | `SMILE_PARTNER_ID` | the partner id (required) |
-    /// | `SMILE_API_KEY` | the API key (required; never printed) |
-    /// | `SMILE_ENV` | `sandbox` (default) or `production` |
-    /// | `SMILE_BASE_URL` | a custom base URL, overriding `SMILE_ENV`; plain `http` is accepted for loopback hosts only |
-    /// | `SMILE_CA_CERT` | path of a PEM file of extra trusted roots (for a proxy or the emulator) |
-    ///
-    /// Settings can still be changed on the returned builder.
-    ///
-    /// # Errors
-    ///
-    /// [`BuildError::MissingEnv`] naming the first missing (or empty)
-    /// required variable; [`BuildError::InvalidEnv`] for a value that is not
-    /// UTF-8 or an unknown `SMILE_ENV`.
-    pub fn from_env() -> Result<Self, BuildError> {
-        Self::from_lookup(|name| std::env::var_os(name))
-    }
-
-    /// Like [`from_env`](Self::from_env), reading the variables from `vars`
-    /// (name, value pairs) instead of the process environment; variables
-    /// not listed count as unset.
-    ///
-    /// # Errors
-    ///
-    /// As [`from_env`](Self::from_env).
-    pub fn from_vars<I, K, V>(vars: I) -> Result<Self, BuildError>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<OsString>,
-        V: Into<OsString>,
-    {
-        let vars: Vec<(OsString, OsString)> = vars
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
-        Self::from_lookup(|name| {
-            vars.iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        })
-    }
-
-    fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, BuildError> {
-        // Unset and empty are the same: `SMILE_BASE_URL= cmd` clears it.
-        let get = |name: &'static str| -> Result<Option<String>, BuildError> {
-            match lookup(name) {
-                None => Ok(None),
-                Some(value) => match value.into_string() {
-                    Ok(value) if value.trim().is_empty() => Ok(None),
-                    Ok(value) => Ok(Some(value)),
-                    Err(_) => Err(BuildError::InvalidEnv {
-                        name,
-                        reason: "not valid UTF-8".to_owned(),
-                    }),
-                },
-            }
-        };
-        let required = |name: &'static str| -> Result<String, BuildError> {
-            get(name)?.ok_or(BuildError::MissingEnv { name })
-        };
-
-        let partner_id = required(ENV_PARTNER_ID)?;
-        let api_key = ApiKey::from(required(ENV_API_KEY)?);
-        let mut builder = Self::new().credentials(partner_id.trim(), api_key);
-
-        if let Some(env) = get(ENV_ENVIRONMENT)? {
-            let environment =
-                Environment::from_name(&env).ok_or_else(|| BuildError::InvalidEnv {
-                    name: ENV_ENVIRONMENT,
-                    reason: format!(
-                        "expected `sandbox` or `production`, got `{}` \
-                         (set {ENV_BASE_URL} for a custom URL)",
-                        env.trim()
-                    ),
-                })?;
-            builder = builder.environment(environment);
-        }
-        if let Some(url) = get(ENV_BASE_URL)? {
-            builder = builder.insecure_loopback_base_url(url.trim());
-        }
-        if let Some(path) = get(ENV_CA_CERT)? {
-            builder = builder.add_root_certificates_pem_file(PathBuf::from(path));
-        }
-        Ok(builder)
-    }
-
-    /// The partner id and API key (required).
-    pub fn credentials(
-        mut self,
-        partner_id: impl Into<String>,
-        api_key: impl Into<ApiKey>,
-    ) -> Self {
-        self.partner_id = Some(partner_id.into());
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Which server to talk to. Default: [`Environment::Sandbox`].
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// A custom `https` base URL (a proxy), such as
-    /// `https://proxy.example.com/smile/v1`. Checked by
-    /// [`build`](Self::build).
-    pub fn base_url(self, url: impl Into<String>) -> Self {
-        self.environment(Environment::custom(url))
-    }
-
-    /// A custom base URL that may also be plain `http` to a loopback host
-    /// (`localhost`, `127.0.0.0/8`, `[::1]`), for a local emulator. Plain
-    /// `http` to any other host is still refused by [`build`](Self::build).
-    pub fn insecure_loopback_base_url(self, url: impl Into<String>) -> Self {
-        self.environment(Environment::custom_insecure_loopback(url))
-    }
-
-    /// How failed attempts are retried. Default: [`RetryPolicy::default`]
-    /// (2 retries).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// A product token (such as `my-app/1.2`) appended to the `User-Agent`
-    /// (`smileid-core/<v> smileid-hyper/<v> my-app/1.2`).
-    pub fn user_agent_suffix(mut self, token: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(token.into());
-        self
-    }
-
-    /// Limit for opening a TCP connection. Default 10 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.connect_timeout(timeout);
-        self
-    }
-
-    /// Limit for one attempt, from connecting to reading the whole response
-    /// body. Default 30 s. (Retries each get their own.)
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.request_timeout(timeout);
-        self
-    }
-
-    /// Limit for one whole `job_status` call: every attempt and the backoffs
-    /// between them. Default `None`: each attempt is bounded by the request
-    /// timeout, but the call as a whole only by the retry policy (about 92 s
-    /// with the defaults against a server that never answers). See
-    /// [`smileid_core::ClientBuilder::call_timeout`].
-    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.call_timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted. Default 4 MiB.
-    pub fn max_body_bytes(mut self, max: usize) -> Self {
-        self.transport = self.transport.max_body_bytes(max);
-        self
-    }
-
-    /// Also trusts the certificates in `pem`; see
-    /// [`HyperTransportBuilder::add_root_certificates_pem`].
-    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
-        self.transport = self.transport.add_root_certificates_pem(pem);
-        self
-    }
-
-    /// Also trusts the certificates in the PEM file at `path`; see
-    /// [`HyperTransportBuilder::add_root_certificates_pem_file`].
-    pub fn add_root_certificates_pem_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.transport = self.transport.add_root_certificates_pem_file(path);
-        self
-    }
-
-    /// Also trusts one DER certificate.
-    pub fn add_root_certificate_der(
-        mut self,
-        der: rustls_pki_types::CertificateDer<'static>,
-    ) -> Self {
-        self.transport = self.transport.add_root_certificate_der(der);
-        self
-    }
-
-    /// Whether the built-in roots are trusted; see
-    /// [`HyperTransportBuilder::built_in_roots`].
-    pub fn built_in_roots(mut self, enabled: bool) -> Self {
-        self.transport = self.transport.built_in_roots(enabled);
-        self
-    }
-
-    /// A complete rustls configuration; see
-    /// [`HyperTransportBuilder::tls_config`].
-    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
-        self.transport = self.transport.tls_config(config);
-        self
-    }
-
-    /// Replaces every transport setting at once.
-    pub fn transport(mut self, transport: HyperTransportBuilder) -> Self {
-        self.transport = transport;
-        self
-    }
-
-    /// Checks every setting, loads the root certificates and builds the
-    /// client. Nothing is sent.
-    ///
-    /// # Errors
-    ///
-    /// [`BuildError::MissingCredentials`] without
-    /// [`credentials`](Self::credentials); [`BuildError::Core`] for empty
-    /// credentials or a refused base URL (plain `http` to a non-loopback
-    /// host, for one); the certificate errors of
-    /// [`HyperTransportBuilder::build`].
-    pub fn build(self) -> Result<Client, BuildError> {
-        let (Some(partner_id), Some(api_key)) = (self.partner_id, self.api_key) else {
-            return Err(BuildError::MissingCredentials);
-        };
-        // Check the URL first: a refused URL is the more useful error.
-        self.environment.base_url()?;
-        let transport = self.transport.build()?;
-        let attempt_timeout = transport.request_timeout().saturating_add(ATTEMPT_MARGIN);
-        let mut core = smileid_core::Client::builder(partner_id, api_key)
-            .environment(self.environment)
-            .retry_policy(self.retry)
-            .attempt_timeout(Some(attempt_timeout))
-            .call_timeout(self.call_timeout)
-            .user_agent_suffix(USER_AGENT_TOKEN);
-        if let Some(suffix) = self.user_agent_suffix {
-            core = core.user_agent_suffix(suffix);
-        }
-        let inner = core.build(transport, TokioTimer::new())?;
-        Ok(Client { inner })
     }
 }

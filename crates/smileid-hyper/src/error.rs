@@ -77,11 +77,6 @@ pub enum BuildError {
     #[error("invalid TLS configuration")]
     Tls(#[source] rustls::Error),
 
-    /// [`ClientBuilder::build`](crate::ClientBuilder::build) was called
-    /// without [`credentials`](crate::ClientBuilder::credentials).
-    #[error("no credentials: call credentials(partner_id, api_key) on the builder")]
-    MissingCredentials,
-
     /// smileid-core refused the client settings: empty credentials
     /// ([`Error::InvalidConfig`](smileid_core::Error::InvalidConfig)) or a
     /// refused base URL such as plain `http` to a non-loopback host

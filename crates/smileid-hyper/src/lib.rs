@@ -1,15 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+mod builder;
 mod client;
 mod error;
 mod timer;
 mod tls;
 mod transport;
 
-pub use client::{
-    Client, ClientBuilder, CoreClient, ENV_API_KEY, ENV_BASE_URL, ENV_CA_CERT, ENV_ENVIRONMENT,
-    ENV_PARTNER_ID,
+pub use builder::{
+    ClientBuilder, ENV_API_KEY, ENV_BASE_URL, ENV_CA_CERT, ENV_ENVIRONMENT, ENV_PARTNER_ID,
 };
+pub use client::{Client, CoreClient};
 pub use error::BuildError;
 pub use timer::TokioTimer;
 pub use tls::CRYPTO_PROVIDER;
@@ -26,13 +27,15 @@ pub use rustls_pki_types::CertificateDer;
 /// smileid-core itself (the generic client, request building and parsing).
 pub use smileid_core;
 pub use smileid_core::{
-    BaseUrl, BaseUrlError, BaseUrlProblem, CallbackError, CallbackPolicy, CallbackVerifier,
-    ConfigError, CustomUrl, DEFAULT_MAX_CALLBACK_BYTES, Environment, Error, ErrorKind,
-    HttpTransport, InputProblem, InvalidInput, JobStatus, JobStatusQuery, MAX_ID_LEN,
-    PRODUCTION_BASE_URL, PollEvent, PollOutcome, RetryPolicy, SANDBOX_BASE_URL, SignatureFailure,
-    Timer, TransportError, TransportErrorKind, VerifiedCallback, WaitPolicy, verify_callback,
+    ApiError, BaseUrl, BaseUrlError, BaseUrlProblem, CallbackError, CallbackPolicy,
+    CallbackVerifier, ConfigError, CustomUrl, DEFAULT_MAX_CALLBACK_BYTES, DecodeError, Environment,
+    Error, ErrorKind, HttpTransport, InputProblem, InvalidInput, JobStatus, JobStatusQuery,
+    MAX_ID_LEN, Operation, OutcomeUnknown, PRODUCTION_BASE_URL, PollEvent, PollOutcome,
+    RepeatSafety, RetryPolicy, SANDBOX_BASE_URL, SignatureError, SignatureFailure, Timer,
+    TransportError, TransportErrorKind, Verified, VerifiedCallback, WaitPolicy, WaitTimedOut,
+    verify_callback,
 };
-pub use smileid_core::{callback, environment, retry, wait};
+pub use smileid_core::{callback, environment, operation, retry, wait};
 /// Signing and verification; [`ApiKey`] and [`Signer`] are re-exported at the root.
 pub use smileid_sign as sign;
 pub use smileid_sign::{ApiKey, Signer};

@@ -51,19 +51,17 @@ pub async fn run(args: &JobStatusArgs) -> Result<(), Failure> {
     match result {
         Ok(status) => print_status(&status, args),
         Err(error) => {
-            if let Error::WaitTimedOut {
-                last: Some(last), ..
-            } = &error
-            {
-                print_status(last, args)?;
-            }
             let mut failure = exit::from_client_error(&error);
-            if let Error::WaitTimedOut { polls, elapsed, .. } = &error {
+            if let Error::WaitTimedOut(timed_out) = &error {
+                if let Some(last) = timed_out.last() {
+                    print_status(last, args)?;
+                }
+                let polls = timed_out.polls();
                 failure.message = format!(
                     "the job was still pending at the {}s timeout ({polls} poll{} in {:.1}s)",
                     args.timeout.as_secs_f64(),
-                    if *polls == 1 { "" } else { "s" },
-                    elapsed.as_secs_f64()
+                    if polls == 1 { "" } else { "s" },
+                    timed_out.elapsed().as_secs_f64()
                 );
             }
             Err(failure)
@@ -113,8 +111,7 @@ async fn emulator_client(
     let Some(ca_pem) = emulator.ca_cert_pem() else {
         return Err(Failure::usage("the emulator started without TLS"));
     };
-    let client = Client::builder()
-        .credentials(emulator.partner_id(), emulator.api_key())
+    let client = Client::builder(emulator.partner_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .built_in_roots(false)
         .add_root_certificates_pem(ca_pem.as_bytes())

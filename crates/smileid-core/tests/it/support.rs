@@ -1,6 +1,5 @@
 //! Test doubles: a fake timer that never sleeps for real, a scripted
 //! transport, a tiny executor, and signed response builders.
-#![allow(dead_code)]
 
 use std::collections::VecDeque;
 use std::future::Future;

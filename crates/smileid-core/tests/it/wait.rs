@@ -1,7 +1,5 @@
 //! wait_for_completion through a scripted transport and the fake timer.
 
-mod support;
-
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
@@ -9,11 +7,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Waker};
 use std::time::Duration;
 
+use crate::support::*;
 use smileid_core::{
     Client, Error, JobStatusQuery, PollOutcome, RetryPolicy, TransportError, TransportErrorKind,
     WaitPolicy,
 };
-use support::*;
 
 fn query() -> JobStatusQuery {
     JobStatusQuery::new("user-1", "job-1")
@@ -63,16 +61,11 @@ fn scripted(
 }
 
 /// The fields of a `WaitTimedOut` error; any other error fails the test.
-fn timed_out(err: &Error) -> (&Option<Box<smileid_core::JobStatus>>, &u32, &Duration) {
-    let Error::WaitTimedOut {
-        last,
-        polls,
-        elapsed,
-    } = err
-    else {
+fn timed_out(err: &Error) -> (Option<&smileid_core::JobStatus>, u32, Duration) {
+    let Error::WaitTimedOut(timed_out) = err else {
         panic!("{err:?}")
     };
-    (last, polls, elapsed)
+    (timed_out.last(), timed_out.polls(), timed_out.elapsed())
 }
 
 #[test]
@@ -147,13 +140,13 @@ fn deadline_gives_wait_timed_out_with_the_last_status() {
     let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
     // Polls at 0, 2, 4, 6; the next would be at 10, the deadline: not made.
     let (last, polls, elapsed) = timed_out(&err);
-    assert_eq!(*polls, 4);
-    assert_eq!(*elapsed, secs(6));
+    assert_eq!(polls, 4);
+    assert_eq!(elapsed, secs(6));
     assert!(!last.as_ref().unwrap().is_complete());
     assert_eq!(transport.count(), 4);
     assert_eq!(timer.sleeps(), [2, 2, 2].map(secs));
     assert!(!err.is_retryable());
-    assert_eq!(err.exit_code(), 6);
+    assert_eq!(err.operation(), "job_status");
     assert_eq!(err.to_string(), "job not complete after 4 polls in 6.0s");
 }
 
@@ -163,7 +156,7 @@ fn max_polls_ends_the_wait_too() {
     let policy = WaitPolicy::fixed(secs(1)).with_max_polls(3);
     let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
     assert!(
-        matches!(err, Error::WaitTimedOut { polls: 3, .. }),
+        matches!(&err, Error::WaitTimedOut(t) if t.polls() == 3),
         "{err:?}"
     );
     assert_eq!(timer.sleeps(), [secs(1), secs(1)]);
@@ -263,8 +256,8 @@ fn an_in_flight_request_is_cut_at_the_deadline() {
     let err = block_on(client.wait_for_completion_with(&query(), &policy, record(&mut events)))
         .unwrap_err();
     let (last, polls, elapsed) = timed_out(&err);
-    assert_eq!(*polls, 2);
-    assert_eq!(*elapsed, secs(5));
+    assert_eq!(polls, 2);
+    assert_eq!(elapsed, secs(5));
     assert!(last.is_some());
     // 2 s between polls, then the hanging request is raced against the 3 s left.
     assert_eq!(timer.sleeps(), [secs(2), secs(3)]);
@@ -286,11 +279,7 @@ fn a_backoff_past_the_deadline_is_not_slept() {
     assert!(
         matches!(
             err,
-            Error::WaitTimedOut {
-                polls: 1,
-                last: None,
-                ..
-            }
+            Error::WaitTimedOut(ref t) if t.polls() == 1 && t.last().is_none()
         ),
         "{err:?}"
     );
@@ -369,11 +358,7 @@ fn zero_max_polls_makes_no_request() {
             .unwrap_err();
     assert!(matches!(
         err,
-        Error::WaitTimedOut {
-            polls: 0,
-            last: None,
-            ..
-        }
+        Error::WaitTimedOut(t) if t.polls() == 0 && t.last().is_none()
     ));
     assert_eq!(transport.count(), 0);
 }
@@ -413,7 +398,7 @@ fn the_wait_deadline_wins_over_a_longer_call_timeout() {
     let policy = WaitPolicy::default().with_deadline(secs(4));
     let err = block_on(client.wait_for_completion(&query(), &policy)).unwrap_err();
     assert!(
-        matches!(err, Error::WaitTimedOut { polls: 1, .. }),
+        matches!(&err, Error::WaitTimedOut(t) if t.polls() == 1),
         "{err:?}"
     );
     assert_eq!(timer.sleeps(), [secs(4)]);

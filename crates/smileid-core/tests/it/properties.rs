@@ -1,8 +1,7 @@
 //! Properties over arbitrary input: never a panic, and only verified bodies
 //! become statuses.
 
-mod support;
-
+use crate::support::*;
 use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -10,7 +9,6 @@ use smileid_core::{
     BaseUrl, CallbackPolicy, Environment, Error, JobStatusQuery, MAX_ID_LEN,
     build_job_status_request, parse_job_status_response, verify_callback,
 };
-use support::*;
 
 proptest! {
     #[test]
@@ -36,7 +34,7 @@ proptest! {
             Err(e) => {
                 let line = e.to_string();
                 prop_assert!(!line.contains('\n'));
-                if let Error::Api { body_snippet: Some(snippet), .. } = &e {
+                if let Some(snippet) = match &e { Error::Api(api) => api.body_snippet(), _ => None } {
                     prop_assert!(snippet.chars().count() <= 203);
                 }
             }

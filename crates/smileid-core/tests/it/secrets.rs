@@ -1,19 +1,17 @@
 //! The API key never shows in Debug, Display, errors or logs; signatures
 //! never show in Debug or logs.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
 use smileid_core::{
     Client, ClientBuilder, Environment, Error, JobStatusQuery, RetryPolicy, TransportError,
     TransportErrorKind, WaitPolicy,
 };
 use smileid_sign::Signer;
-use support::*;
 
 const SECRET: &str = "very-secret-api-key-4711";
 

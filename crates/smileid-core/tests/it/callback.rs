@@ -1,16 +1,14 @@
 //! The callback matrix.
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
+use crate::support::*;
 use serde_json::{Value, json};
 use smileid_core::types::Outcome;
 use smileid_core::{
     CallbackError, CallbackPolicy, CallbackVerifier, SignatureFailure, verify_callback,
 };
 use smileid_sign::{Signer, parse_timestamp};
-use support::*;
 
 /// The fixture's signed time: 2026-08-21T12:00:05.123Z.
 fn signed_at() -> SystemTime {

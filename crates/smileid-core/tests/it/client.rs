@@ -1,18 +1,16 @@
 //! The client through fake transports and a fake timer: the retry matrix.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::*;
 use bytes::Bytes;
 use serde_json::Value;
 use smileid_core::{
     Client, Environment, Error, ErrorKind, JobStatusQuery, RetryPolicy, SignatureFailure,
     TransportError, TransportErrorKind,
 };
-use support::*;
 
 fn query() -> JobStatusQuery {
     JobStatusQuery::new("user-1", "job-1")
@@ -85,18 +83,14 @@ fn an_html_502_is_retried_and_reported_with_a_snippet() {
     let err = block_on(client.job_status(&query())).unwrap_err();
     assert_eq!(transport.count(), 3);
     assert_eq!(timer.sleeps().len(), 2);
-    let Error::Api {
-        status,
-        body_snippet: Some(snippet),
-        code: None,
-        ..
-    } = &err
-    else {
+    let Error::Api(api) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(status.as_u16(), 502);
+    assert_eq!(api.code(), None);
+    let snippet = api.body_snippet().unwrap();
+    assert_eq!(api.status().as_u16(), 502);
     assert!(snippet.contains("502 Bad Gateway"), "{snippet}");
-    assert_eq!(err.exit_code(), 3);
+    assert_eq!(err.operation(), "job_status");
 }
 
 #[test]
@@ -116,7 +110,7 @@ fn every_retryable_transport_error_is_retried_up_to_the_limit() {
         assert_eq!(e.kind(), kind);
         assert_eq!(transport.count(), 3, "{kind:?}");
         assert_eq!(timer.sleeps().len(), 2);
-        assert_eq!(err.exit_code(), 4);
+        assert_eq!(err.operation(), "job_status");
     }
 }
 
@@ -328,7 +322,7 @@ fn builder_errors_are_typed() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidConfig);
     assert!(std::error::Error::source(&err).is_some());
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(err.operation(), "build");
 
     let err = Client::builder(PARTNER_ID, " ")
         .build(t, FakeTimer::default())
@@ -349,7 +343,7 @@ fn builder_errors_are_typed() {
             .build(t, FakeTimer::default())
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidBaseUrl, "{url}");
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.operation(), "build");
     }
     let err = Client::builder(PARTNER_ID, API_KEY)
         .environment(Environment::custom_insecure_loopback("http://10.1.2.3/v1"))
@@ -432,7 +426,7 @@ fn error_display_is_one_line_and_source_is_not_repeated() {
 fn signature_failures_surface_from_the_client() {
     let transport = Scripted::new([respond(200, fixture("job_status_bad_signature.json"))]);
     let err = block_on(client(transport, FakeTimer::default()).job_status(&query())).unwrap_err();
-    assert!(matches!(err, Error::Signature(SignatureFailure::Mismatch)));
+    assert!(matches!(err, Error::Signature(e) if e.failure() == SignatureFailure::Mismatch));
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! The sans-IO functions: the exact request, and every response fixture.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::support::*;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use smileid_core::types::Outcome;
@@ -13,7 +12,6 @@ use smileid_core::{
     parse_job_status_response,
 };
 use smileid_sign::{Signer, format_timestamp};
-use support::*;
 
 fn keys(body: &Value) -> BTreeSet<&str> {
     body.as_object()
@@ -124,7 +122,7 @@ fn invalid_query_builds_nothing() {
         let err = build_job_status_request(&signer(), &base, &q, epoch()).unwrap_err();
         assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
         assert!(!err.is_retryable());
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.operation(), "job_status");
     }
 }
 
@@ -179,34 +177,28 @@ fn fixture_rejected_enhanced_kyc() {
 fn fixture_bad_signature_is_a_mismatch() {
     let err = parse(200, fixture("job_status_bad_signature.json")).unwrap_err();
     assert!(
-        matches!(err, Error::Signature(SignatureFailure::Mismatch)),
+        matches!(err, Error::Signature(e) if e.failure() == SignatureFailure::Mismatch),
         "{err:?}"
     );
     assert!(!err.is_retryable());
-    assert_eq!(err.exit_code(), 5);
+    assert_eq!(err.operation(), "job_status");
     assert!(err.hint().is_some());
 }
 
 #[test]
 fn fixture_2205_with_401() {
     let err = parse(401, fixture("error_2205_unauthorized.json")).unwrap_err();
-    let Error::Api {
-        status,
-        code,
-        message,
-        body_snippet,
-        retry_after,
-    } = &err
-    else {
+    let Error::Api(api) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(*status, http::StatusCode::UNAUTHORIZED);
-    assert_eq!(code.as_deref(), Some("2205"));
-    assert_eq!(message.as_deref(), Some("You're not authorized to do that"));
-    assert!(body_snippet.is_none());
-    assert!(retry_after.is_none());
+    assert_eq!(api.status(), http::StatusCode::UNAUTHORIZED);
+    assert_eq!(api.code(), Some("2205"));
+    assert_eq!(api.message(), Some("You're not authorized to do that"));
+    assert!(api.body_snippet().is_none());
+    assert!(api.retry_after().is_none());
+    assert_eq!(api.operation(), "job_status");
     assert!(!err.is_retryable());
-    assert_eq!(err.exit_code(), 3);
+    assert_eq!(err.operation(), "job_status");
     assert_eq!(
         err.to_string(),
         "Smile ID API error 2205 (HTTP 401 Unauthorized): You're not authorized to do that"
@@ -221,7 +213,7 @@ fn fixture_2213_with_400() {
     assert_eq!(err.api_code(), Some("2213"));
     assert_eq!(err.http_status(), Some(http::StatusCode::BAD_REQUEST));
     assert!(
-        matches!(&err, Error::Api { message: Some(m), .. } if m == "A required parameter is missing")
+        matches!(&err, Error::Api(api) if api.message() == Some("A required parameter is missing"))
     );
     assert!(!err.is_retryable());
 }
@@ -229,19 +221,12 @@ fn fixture_2213_with_400() {
 #[test]
 fn fixture_502_html_gives_a_snippet() {
     let err = parse(502, fixture("error_502_html.txt")).unwrap_err();
-    let Error::Api {
-        status,
-        code,
-        message,
-        body_snippet,
-        ..
-    } = &err
-    else {
+    let Error::Api(api) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(*status, http::StatusCode::BAD_GATEWAY);
-    assert!(code.is_none() && message.is_none());
-    let snippet = body_snippet.as_deref().unwrap();
+    assert_eq!(api.status(), http::StatusCode::BAD_GATEWAY);
+    assert!(api.code().is_none() && api.message().is_none());
+    let snippet = api.body_snippet().unwrap();
     assert!(
         snippet.starts_with("<html><head><title>502 Bad Gateway"),
         "{snippet}"
@@ -257,11 +242,10 @@ fn fixture_502_html_gives_a_snippet() {
 #[test]
 fn long_non_json_bodies_are_cut() {
     let err = parse(500, "x".repeat(10_000)).unwrap_err();
-    let Error::Api {
-        body_snippet: Some(snippet),
-        ..
-    } = &err
-    else {
+    let Some(snippet) = (match &err {
+        Error::Api(api) => api.body_snippet(),
+        _ => None,
+    }) else {
         panic!("{err:?}")
     };
     assert_eq!(snippet.chars().count(), 203);
@@ -286,13 +270,7 @@ fn numeric_error_code_and_retry_after() {
     );
     let err = parse_job_status_response(&signer(), r, epoch()).unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
-    assert!(matches!(
-        err,
-        Error::Api {
-            body_snippet: None,
-            ..
-        }
-    ));
+    assert!(matches!(&err, Error::Api(api) if api.body_snippet().is_none()));
 }
 
 #[test]
@@ -318,23 +296,23 @@ fn missing_malformed_and_foreign_signatures() {
         r#"{"job_complete": true, "job_success": true, "timestamp": "2026-08-21T12:00:00.000Z"}"#;
     assert!(matches!(
         parse(200, unsigned).unwrap_err(),
-        Error::Signature(SignatureFailure::Missing)
+        Error::Signature(e) if e.failure() == SignatureFailure::Missing
     ));
     let no_timestamp =
         r#"{"job_complete": true, "signature": "MP7iSK9pYyh7Q1405lhyTz/S8ngA2jBwiFiG8dLzkS0="}"#;
     assert!(matches!(
         parse(200, no_timestamp).unwrap_err(),
-        Error::Signature(SignatureFailure::Missing)
+        Error::Signature(e) if e.failure() == SignatureFailure::Missing
     ));
     let empty = r#"{"job_complete": true, "timestamp": "t", "signature": ""}"#;
     assert!(matches!(
         parse(200, empty).unwrap_err(),
-        Error::Signature(SignatureFailure::Missing)
+        Error::Signature(e) if e.failure() == SignatureFailure::Missing
     ));
     let malformed = r#"{"job_complete": true, "timestamp": "t", "signature": "not base64!"}"#;
     assert!(matches!(
         parse(200, malformed).unwrap_err(),
-        Error::Signature(SignatureFailure::Malformed)
+        Error::Signature(e) if e.failure() == SignatureFailure::Malformed
     ));
     let other_key = Signer::new("085", "another-key").unwrap();
     let foreign = signed_with(
@@ -344,13 +322,13 @@ fn missing_malformed_and_foreign_signatures() {
     );
     assert!(matches!(
         parse(200, foreign).unwrap_err(),
-        Error::Signature(SignatureFailure::Mismatch)
+        Error::Signature(e) if e.failure() == SignatureFailure::Mismatch
     ));
     let other_partner = Signer::new("85", API_KEY).unwrap();
     let foreign = signed_with(&other_partner, "t", json!({"job_complete": true}));
     assert!(matches!(
         parse(200, foreign).unwrap_err(),
-        Error::Signature(SignatureFailure::Mismatch)
+        Error::Signature(e) if e.failure() == SignatureFailure::Mismatch
     ));
 }
 
@@ -360,7 +338,7 @@ fn signature_is_checked_before_the_schema() {
     let body = r#"{"job_complete": {"x": 1}, "history": 5, "timestamp": "t", "signature": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}"#;
     assert!(matches!(
         parse(200, body).unwrap_err(),
-        Error::Signature(SignatureFailure::Mismatch)
+        Error::Signature(e) if e.failure() == SignatureFailure::Mismatch
     ));
 }
 
@@ -372,13 +350,14 @@ fn signed_but_malformed_body_is_a_decode_error_with_a_path() {
         json!({"job_complete": {"not": "a bool"}, "job_success": true}),
     );
     let err = parse(200, body).unwrap_err();
-    let Error::Decode { path, message } = &err else {
+    let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(path, "job_complete");
-    assert!(!message.is_empty());
+    assert_eq!(decode.path(), "job_complete");
+    assert!(!decode.message().is_empty());
+    assert_eq!(decode.operation(), "job_status");
     assert!(!err.is_retryable());
-    assert_eq!(err.exit_code(), 5);
+    assert_eq!(err.operation(), "job_status");
 }
 
 #[test]
@@ -394,7 +373,7 @@ fn non_object_2xx_bodies_are_decode_errors() {
         "{\"timestamp\": \"t\", \"timestamp\": \"u\", \"signature\": \"s\"}",
     ] {
         let err = parse(200, body).unwrap_err();
-        assert!(matches!(err, Error::Decode { .. }), "{body:?}: {err:?}");
+        assert!(matches!(err, Error::Decode(_)), "{body:?}: {err:?}");
         assert!(!err.to_string().contains('\n'));
     }
 }

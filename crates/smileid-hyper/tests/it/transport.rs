@@ -1,7 +1,6 @@
 //! HyperTransport against real servers on 127.0.0.1.
 
-mod support;
-
+use smileid_testkit::servers;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -11,7 +10,7 @@ use http_body_util::BodyExt;
 use smileid_hyper::{
     BuildError, HttpTransport, HyperTransport, TransportError, TransportErrorKind,
 };
-use support::{Endless, Pki, full};
+use smileid_testkit::servers::{Endless, Pki, full};
 
 /// Generous bound proving a call returned instead of hanging.
 const NO_HANG: Duration = Duration::from_secs(5);
@@ -62,9 +61,9 @@ const PARTIAL: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partia
 #[tokio::test]
 async fn tls_with_extra_root_negotiates_h2_and_delivers_the_request() {
     let pki = Pki::new();
-    let server = support::serve(
+    let server = servers::serve(
         Some(pki.server_config(&[b"h2", b"http/1.1"])),
-        |req: support::TestRequest| {
+        |req: servers::TestRequest| {
             let ua = req.headers()["user-agent"].to_str().unwrap().to_owned();
             let echo = format!(
                 "{} {} {} ua={ua} body={}",
@@ -111,7 +110,7 @@ async fn tls_from_a_pem_file_and_http1_only_server() {
     let path = dir.join("ca.pem");
     std::fs::write(&path, &pki.ca_pem).unwrap();
 
-    let server = support::serve(Some(pki.server_config(&[b"http/1.1"])), |_| {
+    let server = servers::serve(Some(pki.server_config(&[b"http/1.1"])), |_| {
         http::Response::new(full("ok"))
     })
     .await;
@@ -149,7 +148,7 @@ fn own_tls_config(trusted_ca_pem: Option<&str>, alpn: &[&[u8]]) -> rustls::Clien
 #[tokio::test]
 async fn a_user_supplied_tls_config_is_the_one_used() {
     let pki = Pki::new();
-    let server = support::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
+    let server = servers::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
         http::Response::new(full("ok"))
     })
     .await;
@@ -185,7 +184,7 @@ async fn a_user_supplied_tls_config_is_the_one_used() {
 #[tokio::test]
 async fn untrusted_certificate_is_a_connect_error() {
     let pki = Pki::new();
-    let server = support::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
+    let server = servers::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
         http::Response::new(full("should not be reached"))
     })
     .await;
@@ -205,7 +204,7 @@ async fn untrusted_certificate_is_a_connect_error() {
 #[tokio::test]
 async fn fifty_sequential_requests_share_one_tls_connection() {
     let pki = Pki::new();
-    let server = support::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
+    let server = servers::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
         http::Response::new(full("{}"))
     })
     .await;
@@ -220,7 +219,7 @@ async fn fifty_sequential_requests_share_one_tls_connection() {
 
 #[tokio::test]
 async fn fifty_sequential_http1_requests_share_one_connection() {
-    let server = support::serve(None, |_| http::Response::new(full("{}"))).await;
+    let server = servers::serve(None, |_| http::Response::new(full("{}"))).await;
     let transport = plain();
     for _ in 0..50 {
         let response = send_ok(&transport, &server.url("http", "/")).await;
@@ -233,7 +232,7 @@ async fn fifty_sequential_http1_requests_share_one_connection() {
 
 #[tokio::test]
 async fn clones_share_the_pool() {
-    let server = support::serve(None, |_| http::Response::new(full("{}"))).await;
+    let server = servers::serve(None, |_| http::Response::new(full("{}"))).await;
     let transport = plain();
     let clone = transport.clone();
     send_ok(&transport, &server.url("http", "/")).await;
@@ -243,7 +242,7 @@ async fn clones_share_the_pool() {
 
 #[tokio::test]
 async fn redirects_are_returned_not_followed() {
-    let server = support::serve(None, |req| {
+    let server = servers::serve(None, |req| {
         if req.uri().path() == "/v1/job_status" {
             http::Response::builder()
                 .status(302)
@@ -263,7 +262,7 @@ async fn redirects_are_returned_not_followed() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
-    let server = support::raw(|stream| support::write_and_hold(stream, b"")).await;
+    let server = servers::raw(|stream| servers::write_and_hold(stream, b"")).await;
     let transport = HyperTransport::builder()
         .request_timeout(Duration::from_millis(300))
         .build()
@@ -276,15 +275,15 @@ async fn a_server_that_never_answers_times_out() {
 
 #[tokio::test]
 async fn a_body_that_stalls_times_out() {
-    let server = support::raw(|stream| support::write_and_hold(stream, PARTIAL)).await;
+    let server = servers::raw(|stream| servers::write_and_hold(stream, PARTIAL)).await;
     let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
 }
 
 #[tokio::test]
 async fn a_big_content_length_is_refused_before_reading() {
-    let server = support::raw(|stream| {
-        support::write_and_hold(
+    let server = servers::raw(|stream| {
+        servers::write_and_hold(
             stream,
             b"HTTP/1.1 200 OK\r\ncontent-length: 104857600\r\n\r\nxxxx",
         )
@@ -305,7 +304,7 @@ async fn an_endless_body_is_cut_at_the_cap() {
     let produced = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let server = {
         let produced = produced.clone();
-        support::serve(None, move |_| {
+        servers::serve(None, move |_| {
             http::Response::new(
                 Endless {
                     produced: produced.clone(),
@@ -325,7 +324,7 @@ async fn an_endless_body_is_cut_at_the_cap() {
 
 #[tokio::test]
 async fn a_body_at_the_cap_is_accepted() {
-    let server = support::serve(None, |_| http::Response::new(full(vec![b'x'; 1024]))).await;
+    let server = servers::serve(None, |_| http::Response::new(full(vec![b'x'; 1024]))).await;
     let transport = HyperTransport::builder()
         .max_body_bytes(1024)
         .build()
@@ -336,7 +335,7 @@ async fn a_body_at_the_cap_is_accepted() {
 
 #[tokio::test]
 async fn a_reset_mid_body_is_an_io_error() {
-    let server = support::raw(|stream| support::write_and_reset(stream, PARTIAL)).await;
+    let server = servers::raw(|stream| servers::write_and_reset(stream, PARTIAL)).await;
     let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Io, "{error:?}");
     assert!(error.is_retryable());
@@ -344,7 +343,7 @@ async fn a_reset_mid_body_is_an_io_error() {
 
 #[tokio::test]
 async fn a_close_mid_body_is_an_io_error() {
-    let server = support::raw(|mut stream| async move {
+    let server = servers::raw(|mut stream| async move {
         use tokio::io::AsyncWriteExt;
         let _ = stream.write_all(PARTIAL).await;
         let _ = stream.shutdown().await;
@@ -357,7 +356,7 @@ async fn a_close_mid_body_is_an_io_error() {
 #[tokio::test]
 async fn a_malformed_response_is_other() {
     let server =
-        support::raw(|stream| support::write_and_hold(stream, b"this is not http at all\r\n\r\n"))
+        servers::raw(|stream| servers::write_and_hold(stream, b"this is not http at all\r\n\r\n"))
             .await;
     let error = send_err(&plain(), &server.url("http", "/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Other, "{error:?}");
@@ -366,7 +365,7 @@ async fn a_malformed_response_is_other() {
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
-    let addr = support::closed_port().await;
+    let addr = servers::closed_port().await;
     let error = send_err(&plain(), &format!("http://{addr}/")).await;
     assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
     assert!(error.is_retryable());

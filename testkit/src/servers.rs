@@ -1,6 +1,5 @@
 //! Test servers on 127.0.0.1 port 0: a well-behaved hyper server (plain or
 //! TLS, with a certificate made here) and raw TCP servers that misbehave.
-#![allow(dead_code)]
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -42,6 +41,12 @@ pub struct Pki {
     pub chain: Vec<CertificateDer<'static>>,
     /// The leaf's private key.
     pub key: PrivatePkcs8KeyDer<'static>,
+}
+
+impl Default for Pki {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Pki {

@@ -1,8 +1,7 @@
 //! smileid_hyper::Client against local servers answering with signed
 //! responses.
 
-mod support;
-
+use smileid_testkit::servers;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -12,7 +11,7 @@ use smileid_hyper::{
     BaseUrlProblem, BuildError, Client, ClientBuilder, Environment, Error, JobStatusQuery,
     RetryPolicy, SignatureFailure, Signer, TransportErrorKind, WaitPolicy,
 };
-use support::{Pki, full};
+use smileid_testkit::servers::{Pki, full};
 
 /// Partner id and key the fixtures are signed with.
 const PARTNER_ID: &str = "085";
@@ -31,7 +30,7 @@ async fn bounded<F: Future>(future: F) -> F::Output {
         .expect("the client hung")
 }
 
-fn json(body: impl Into<bytes::Bytes>) -> http::Response<support::TestBody> {
+fn json(body: impl Into<bytes::Bytes>) -> http::Response<servers::TestBody> {
     http::Response::builder()
         .header("content-type", "application/json")
         .body(full(body.into()))
@@ -50,9 +49,8 @@ fn quick_retries(max_retries: u32) -> RetryPolicy {
         .with_max_backoff(Duration::from_millis(20))
 }
 
-fn loopback_client(server: &support::Server) -> ClientBuilder {
-    Client::builder()
-        .credentials(PARTNER_ID, API_KEY)
+fn loopback_client(server: &servers::Server) -> ClientBuilder {
+    Client::builder(PARTNER_ID, API_KEY)
         .insecure_loopback_base_url(server.url("http", "/v1"))
         .retry_policy(quick_retries(2))
 }
@@ -63,9 +61,9 @@ async fn job_status_over_tls_verifies_the_signed_response() {
     let seen = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let server = {
         let seen = seen.clone();
-        support::serve(
+        servers::serve(
             Some(pki.server_config(&[b"h2", b"http/1.1"])),
-            move |req: support::TestRequest| {
+            move |req: servers::TestRequest| {
                 // The request is signed with the partner's key.
                 let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
                 let signer = Signer::new(PARTNER_ID, API_KEY).unwrap();
@@ -88,8 +86,7 @@ async fn job_status_over_tls_verifies_the_signed_response() {
         )
         .await
     };
-    let client = Client::builder()
-        .credentials(PARTNER_ID, API_KEY)
+    let client = Client::builder(PARTNER_ID, API_KEY)
         .base_url(server.url("https", "/v1"))
         .add_root_certificates_pem(pki.ca_pem.as_bytes())
         .build()
@@ -114,11 +111,11 @@ async fn job_status_over_tls_verifies_the_signed_response() {
 
 #[tokio::test]
 async fn a_response_signed_with_another_key_fails_closed() {
-    let server = support::serve(None, |_| json(BAD_SIGNATURE)).await;
+    let server = servers::serve(None, |_| json(BAD_SIGNATURE)).await;
     let client = loopback_client(&server).build().unwrap();
     let error = bounded(client.job_status(&query())).await.unwrap_err();
     assert!(
-        matches!(error, Error::Signature(SignatureFailure::Mismatch)),
+        matches!(error, Error::Signature(e) if e.failure() == SignatureFailure::Mismatch),
         "{error:?}"
     );
     assert!(error.hint().is_some());
@@ -131,7 +128,7 @@ async fn a_freshly_signed_response_from_another_partner_key_is_refused_and_ours_
     // The server signs its answer now, with the key it is given.
     fn signed_pending(
         key: &'static str,
-    ) -> impl Fn(support::TestRequest) -> http::Response<support::TestBody> {
+    ) -> impl Fn(servers::TestRequest) -> http::Response<servers::TestBody> {
         move |_| {
             let signed = Signer::new(PARTNER_ID, key)
                 .unwrap()
@@ -147,14 +144,14 @@ async fn a_freshly_signed_response_from_another_partner_key_is_refused_and_ours_
             json(body.to_string())
         }
     }
-    let ours = support::serve(None, signed_pending(API_KEY)).await;
+    let ours = servers::serve(None, signed_pending(API_KEY)).await;
     let status = bounded(loopback_client(&ours).build().unwrap().job_status(&query()))
         .await
         .unwrap();
     assert!(!status.is_complete());
     assert_eq!(status.outcome(), Outcome::Pending);
 
-    let theirs = support::serve(None, signed_pending("some-other-key")).await;
+    let theirs = servers::serve(None, signed_pending("some-other-key")).await;
     let error = bounded(
         loopback_client(&theirs)
             .build()
@@ -168,8 +165,8 @@ async fn a_freshly_signed_response_from_another_partner_key_is_refused_and_ours_
 
 #[tokio::test]
 async fn a_reset_mid_body_is_retried_then_reported() {
-    let server = support::raw(|stream| {
-        support::write_and_reset(
+    let server = servers::raw(|stream| {
+        servers::write_and_reset(
             stream,
             b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\ncontent-type: application/json\r\n\r\n{\"job_complete\":",
         )
@@ -190,7 +187,7 @@ async fn a_reset_mid_body_is_retried_then_reported() {
 
 #[tokio::test]
 async fn a_502_page_is_retried_then_reported_as_an_api_error() {
-    let server = support::serve(None, |_| {
+    let server = servers::serve(None, |_| {
         http::Response::builder()
             .status(502)
             .header("content-type", "text/html")
@@ -204,7 +201,7 @@ async fn a_502_page_is_retried_then_reported_as_an_api_error() {
         .unwrap();
     let error = bounded(client.job_status(&query())).await.unwrap_err();
     assert!(
-        matches!(&error, Error::Api { status, .. } if status.as_u16() == 502),
+        matches!(&error, Error::Api(api) if api.status().as_u16() == 502),
         "{error:?}"
     );
     assert_eq!(server.requests(), 2);
@@ -212,7 +209,7 @@ async fn a_502_page_is_retried_then_reported_as_an_api_error() {
 
 #[tokio::test]
 async fn an_unauthorized_answer_is_an_api_error_with_a_hint() {
-    let server = support::serve(None, |_| {
+    let server = servers::serve(None, |_| {
         http::Response::builder()
             .status(401)
             .body(full(ERROR_2205))
@@ -228,7 +225,7 @@ async fn an_unauthorized_answer_is_an_api_error_with_a_hint() {
 
 #[tokio::test]
 async fn a_silent_server_times_out_per_the_request_timeout() {
-    let server = support::raw(|stream| support::write_and_hold(stream, b"")).await;
+    let server = servers::raw(|stream| servers::write_and_hold(stream, b"")).await;
     let client = loopback_client(&server)
         .request_timeout(Duration::from_millis(300))
         .retry_policy(RetryPolicy::none())
@@ -243,9 +240,8 @@ async fn a_silent_server_times_out_per_the_request_timeout() {
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
-    let addr = support::closed_port().await;
-    let client = Client::builder()
-        .credentials(PARTNER_ID, API_KEY)
+    let addr = servers::closed_port().await;
+    let client = Client::builder(PARTNER_ID, API_KEY)
         .insecure_loopback_base_url(format!("http://{addr}/v1"))
         .retry_policy(quick_retries(1))
         .build()
@@ -262,7 +258,7 @@ async fn wait_for_completion_polls_until_complete() {
     let polls = Arc::new(AtomicUsize::new(0));
     let server = {
         let polls = polls.clone();
-        support::serve(None, move |_| {
+        servers::serve(None, move |_| {
             if polls.fetch_add(1, Ordering::SeqCst) < 2 {
                 json(PENDING)
             } else {
@@ -289,8 +285,7 @@ async fn wait_for_completion_polls_until_complete() {
 
 #[tokio::test]
 async fn plain_http_to_a_remote_host_is_refused_at_build_time() {
-    let error = Client::builder()
-        .credentials(PARTNER_ID, API_KEY)
+    let error = Client::builder(PARTNER_ID, API_KEY)
         .insecure_loopback_base_url("http://testapi.smileidentity.com/v1")
         .build()
         .unwrap_err();
@@ -302,8 +297,7 @@ async fn plain_http_to_a_remote_host_is_refused_at_build_time() {
     }
 
     // Loopback over http needs the explicit opt-in.
-    let error = Client::builder()
-        .credentials(PARTNER_ID, API_KEY)
+    let error = Client::builder(PARTNER_ID, API_KEY)
         .base_url("http://127.0.0.1:8080/v1")
         .build()
         .unwrap_err();
@@ -315,10 +309,6 @@ async fn plain_http_to_a_remote_host_is_refused_at_build_time() {
 
 #[test]
 fn credentials_are_required_and_checked() {
-    assert!(matches!(
-        Client::builder().build(),
-        Err(BuildError::MissingCredentials)
-    ));
     assert!(matches!(
         Client::sandbox("085", ""),
         Err(BuildError::Core(Error::InvalidConfig(_)))
@@ -332,14 +322,14 @@ fn credentials_are_required_and_checked() {
 #[test]
 fn sandbox_and_production_constructors() {
     let sandbox = Client::sandbox("085", "secret-key-123").unwrap();
-    assert_eq!(sandbox.environment(), &Environment::Sandbox);
+    assert_eq!(sandbox.core().environment(), &Environment::Sandbox);
     assert_eq!(
-        sandbox.base_url().job_status_uri(),
+        sandbox.core().base_url().job_status_uri(),
         "https://testapi.smileidentity.com/v1/job_status"
     );
     let production = Client::production("085", "secret-key-123").unwrap();
-    assert_eq!(production.environment(), &Environment::Production);
-    assert!(production.user_agent().contains("smileid-hyper/"));
+    assert_eq!(production.core().environment(), &Environment::Production);
+    assert!(production.core().user_agent().contains("smileid-hyper/"));
     // The key never shows.
     for text in [format!("{sandbox:?}"), format!("{production:?}")] {
         assert!(!text.contains("secret-key-123"), "{text}");
@@ -393,8 +383,8 @@ fn from_vars_names_the_missing_variable_and_never_prints_the_key() {
     .unwrap();
     assert!(!format!("{builder:?}").contains("secret-key-123"));
     let client = builder.build().unwrap();
-    assert_eq!(client.environment(), &Environment::Production);
-    assert_eq!(client.partner_id(), "085");
+    assert_eq!(client.core().environment(), &Environment::Production);
+    assert_eq!(client.core().partner_id(), "085");
     assert!(!format!("{client:?}").contains("secret-key-123"));
 
     // Default: sandbox.
@@ -402,7 +392,7 @@ fn from_vars_names_the_missing_variable_and_never_prints_the_key() {
         .unwrap()
         .build()
         .unwrap();
-    assert_eq!(client.environment(), &Environment::Sandbox);
+    assert_eq!(client.core().environment(), &Environment::Sandbox);
 }
 
 #[test]
@@ -424,7 +414,7 @@ fn from_vars_reads_the_base_url_and_ca_file() {
     .build()
     .unwrap();
     assert_eq!(
-        client.base_url().job_status_uri(),
+        client.core().base_url().job_status_uri(),
         "http://127.0.0.1:9/v1/job_status"
     );
 
@@ -459,7 +449,7 @@ fn from_vars_reads_the_base_url_and_ca_file() {
 
 #[tokio::test]
 async fn a_call_timeout_stops_the_retries_of_a_silent_server() {
-    let server = support::raw(|stream| support::write_and_hold(stream, b"")).await;
+    let server = servers::raw(|stream| servers::write_and_hold(stream, b"")).await;
     // Without a call timeout: six attempts of 200 ms each.
     let client = loopback_client(&server)
         .request_timeout(Duration::from_millis(200))
@@ -467,7 +457,10 @@ async fn a_call_timeout_stops_the_retries_of_a_silent_server() {
         .call_timeout(Some(Duration::from_millis(300)))
         .build()
         .unwrap();
-    assert_eq!(client.call_timeout(), Some(Duration::from_millis(300)));
+    assert_eq!(
+        client.core().call_timeout(),
+        Some(Duration::from_millis(300))
+    );
     let error = bounded(client.job_status(&query())).await.unwrap_err();
     match &error {
         Error::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::Timeout, "{e:?}"),
@@ -479,5 +472,35 @@ async fn a_call_timeout_stops_the_retries_of_a_silent_server() {
         (1..=2).contains(&server.requests()),
         "{} requests",
         server.requests()
+    );
+}
+
+#[test]
+fn clones_share_one_core_client() {
+    fn assert_handle<T: Clone + Send + Sync + 'static>() {}
+    assert_handle::<Client>();
+    let client = Client::sandbox("085", "key").unwrap();
+    let clone = client.clone();
+    assert!(std::ptr::eq(client.core(), clone.core()));
+    assert!(
+        client
+            .core()
+            .user_agent()
+            .starts_with(smileid_hyper::smileid_core::DEFAULT_USER_AGENT)
+    );
+}
+
+#[test]
+fn user_agent_suffix_follows_the_crate_tokens() {
+    let client = Client::builder("085", "key")
+        .user_agent_suffix("my-app/1.2")
+        .build()
+        .unwrap();
+    let agent = client.core().user_agent();
+    let hyper_at = agent.find("smileid-hyper/").unwrap();
+    let app_at = agent.find("my-app/1.2").unwrap();
+    assert!(
+        agent.starts_with("smileid-core/") && hyper_at < app_at,
+        "{agent}"
     );
 }
