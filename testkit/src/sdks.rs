@@ -2,7 +2,7 @@
 //! `smile-identity-core`) into a cache under the workspace's `target/`, and
 //! runs the driver scripts of `testkit/compat/` with them.
 //!
-//! Shared by `tests/tests/official_sdks.rs` and the end-to-end benchmark
+//! Shared by `tests/tests/it/official_sdks.rs` and the end-to-end benchmark
 //! (included with `#[path]`). Installs happen once per cache: a finished
 //! install is marked by a file, and is made in a scratch folder that is
 //! renamed into place, so concurrent runs never see half an install. When a

@@ -1,6 +1,6 @@
 //! `cargo xtask fuzz`: long fuzzing runs on stable Rust.
 //!
-//! The targets are proptest-driven tests in `tests/tests/fuzz.rs`; a normal
+//! The targets are proptest-driven tests in `tests/tests/it/fuzz.rs`; a normal
 //! `cargo test` runs a few hundred cases of each. This task runs them in
 //! release mode with many more cases (a million per target by default), one
 //! target at a time, and prints the cases, time and outcome classes of each.
@@ -8,7 +8,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-/// The fuzz targets, as named in `tests/tests/fuzz.rs` (`fuzz_<name>`).
+/// The fuzz targets, as named in `tests/tests/it/fuzz.rs` (`fuzz::fuzz_<name>`).
 pub const TARGETS: &[&str] = &["response", "types", "callback", "emulator_request"];
 
 /// Cases per target unless `--cases` says otherwise.
@@ -53,14 +53,14 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
     for target in &targets {
-        let filter = format!("fuzz_{target}");
+        let filter = format!("fuzz::fuzz_{target}");
         let args = [
             "test",
             "--release",
             "-p",
             "smileid-e2e",
             "--test",
-            "fuzz",
+            "it",
             "--",
             "--exact",
             &filter,

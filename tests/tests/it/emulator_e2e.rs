@@ -489,7 +489,7 @@ async fn many_concurrent_clients() {
 // ----- docs/emulator.md: its examples are these tests -----
 
 /// The guide, read at compile time so that its examples are checked here.
-const GUIDE: &str = include_str!("../../docs/emulator.md");
+const GUIDE: &str = include_str!("../../../docs/emulator.md");
 
 /// The fenced blocks of `lang` in the guide, without their fences.
 fn guide_blocks(lang: &str) -> Vec<&'static str> {

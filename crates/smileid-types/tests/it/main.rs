@@ -1,0 +1,8 @@
+//! smileid-types' integration tests, in one binary: a module per area.
+
+mod errors;
+mod fixtures;
+mod lenient;
+mod proptests;
+mod roundtrip;
+mod tables;

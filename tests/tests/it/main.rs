@@ -1,0 +1,9 @@
+//! End-to-end tests, in one binary: the emulator with the real client, faults, fuzzing, secrets, load, and the official SDKs.
+
+mod callback_abuse;
+mod emulator_e2e;
+mod emulator_load;
+mod faults;
+mod fuzz;
+mod official_sdks;
+mod secrets;
