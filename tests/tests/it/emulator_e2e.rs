@@ -12,7 +12,7 @@ use smileid_core::{
     TransportErrorKind, WaitPolicy, verify_callback,
 };
 use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, FaultSpec, JobSpec, Outcome, Seed};
-use smileid_hyper::Client;
+use smileid_hyper::{BuildError, Client};
 use smileid_types::Outcome as JobOutcome;
 
 /// A client for `emu` that trusts its CA, with quick retries.
@@ -449,7 +449,14 @@ async fn plain_http_emulator_needs_the_loopback_opt_in() {
     let refused = Client::builder(emu.partner_id(), emu.api_key())
         .base_url(emu.base_url())
         .build();
-    assert!(refused.is_err());
+    assert!(
+        matches!(
+            &refused,
+            Err(BuildError::Core(Error::InvalidBaseUrl(e)))
+                if e.problem() == smileid_hyper::BaseUrlProblem::InsecureLoopbackNotAllowed
+        ),
+        "{refused:?}"
+    );
     let client = Client::builder(emu.partner_id(), emu.api_key())
         .insecure_loopback_base_url(emu.base_url())
         .retry_policy(RetryPolicy::none())
