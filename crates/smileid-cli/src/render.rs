@@ -92,12 +92,9 @@ fn compact(value: &Value, max: usize) -> String {
 }
 
 fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut clipped: String = text.chars().take(max).collect();
-        clipped.push('…');
-        clipped
+    match smileid_hyper::sign::truncate_chars(text, max) {
+        (kept, true) => format!("{kept}…"),
+        (all, false) => all.to_owned(),
     }
 }
 

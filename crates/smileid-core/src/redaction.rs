@@ -83,9 +83,9 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
 
 /// At most `max` characters of `s`, with `...` when cut.
 pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}...", &s[..cut]),
-        None => s.to_owned(),
+    match smileid_sign::truncate_chars(s, max) {
+        (kept, true) => format!("{kept}..."),
+        (all, false) => all.to_owned(),
     }
 }
 

@@ -92,10 +92,7 @@ pub struct TimestampError {
 
 impl TimestampError {
     fn new(text: &str, reason: Reason) -> Self {
-        let (snippet, truncated) = match text.char_indices().nth(SNIPPET_CHARS) {
-            Some((end, _)) => (text.get(..end).unwrap_or_default(), true),
-            None => (text, false),
-        };
+        let (snippet, truncated) = crate::truncate_chars(text, SNIPPET_CHARS);
         Self {
             snippet: snippet.to_owned(),
             truncated,
