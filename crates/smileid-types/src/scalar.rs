@@ -427,3 +427,29 @@ pub(crate) fn clip(s: &str, max: usize) -> Cow<'_, str> {
         Some((i, _)) => Cow::Owned(format!("{}…", &s[..i])),
     }
 }
+
+/// `bool` accepting the lenient shapes.
+pub(crate) fn de_lenient_bool<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<bool, D::Error> {
+    Ok(LenientBool::deserialize(deserializer)?.0)
+}
+
+/// A string that may arrive as a number (a timestamp in epoch
+/// milliseconds); `null` reads as empty.
+pub(crate) fn de_lenient_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    Ok(Option::<LenientText>::deserialize(deserializer)?
+        .map(|t| t.0)
+        .unwrap_or_default())
+}
+
+/// A list that may arrive as `null` (read as empty).
+pub(crate) fn de_vec_or_null<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}

@@ -3,6 +3,7 @@
 mod errors;
 mod fixtures;
 mod lenient;
+mod lookups;
 mod proptests;
 mod roundtrip;
 mod tables;

@@ -1,4 +1,5 @@
-//! The body Smile ID posts to a job's callback URL.
+//! The flat result with its signature: the body Smile ID posts to a job's
+//! callback URL, and the answer of a synchronous ID lookup.
 
 use std::fmt;
 
@@ -11,13 +12,14 @@ use crate::result::JobResult;
 use crate::result_code::Outcome;
 use crate::scalar::{Key, LenientText};
 
-/// A callback body (protocol section 4): the flat result object plus
-/// `signature` and `timestamp`, all at the top level.
+/// The flat result object plus `signature` and `timestamp`, all at the top
+/// level: a callback body (protocol section 4) and a synchronous ID lookup's
+/// answer (section 10.2), which the protocol equates.
 ///
 /// (De)serializes flat. `signature` and `timestamp` default to empty text
 /// when absent, so a missing signature is reported as a signature failure.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CallbackBody {
+pub struct SignedResult {
     /// The result object (every key but `signature` and `timestamp`).
     pub result: JobResult,
     /// The signature over `timestamp`.
@@ -26,8 +28,15 @@ pub struct CallbackBody {
     pub timestamp: String,
 }
 
-impl CallbackBody {
-    /// Decodes a callback body from JSON bytes; see [`crate::decode`].
+/// The body Smile ID posts to a job's callback URL.
+pub type CallbackBody = SignedResult;
+
+/// The answer of `POST /v1/id_verification` (Enhanced and Basic KYC).
+pub type IdVerificationResponse = SignedResult;
+
+impl SignedResult {
+    /// Decodes a signed result (a callback body, a lookup's answer) from JSON
+    /// bytes; see [`crate::decode`].
     pub fn from_slice(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
         crate::decode(bytes)
     }
@@ -40,7 +49,7 @@ impl CallbackBody {
 
 const RESERVED: &[&str] = &["signature", "timestamp"];
 
-impl Serialize for CallbackBody {
+impl Serialize for SignedResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let n = self.result.entry_count(RESERVED) + 2;
         let mut map = serializer.serialize_map(Some(n))?;
@@ -51,15 +60,15 @@ impl Serialize for CallbackBody {
     }
 }
 
-impl<'de> Deserialize<'de> for CallbackBody {
+impl<'de> Deserialize<'de> for SignedResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = CallbackBody;
+            type Value = SignedResult;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a callback object")
+                f.write_str("a signed result object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CallbackBody, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignedResult, A::Error> {
                 let mut result = JobResult::default();
                 let mut seen = 0u32;
                 let mut signature: Option<Option<SignatureText>> = None;
@@ -81,7 +90,7 @@ impl<'de> Deserialize<'de> for CallbackBody {
                         _ => result.read_entry(&mut seen, key, &mut map)?,
                     }
                 }
-                Ok(CallbackBody {
+                Ok(SignedResult {
                     result,
                     signature: signature.flatten().unwrap_or_default(),
                     timestamp: timestamp.flatten().map(|t| t.0).unwrap_or_default(),
