@@ -1,10 +1,14 @@
 #![doc = include_str!("../README.md")]
 
+mod aml;
+mod business_verification;
 pub mod callback;
 mod client;
 pub mod environment;
 mod error;
+mod id_verification;
 mod job_status;
+mod lookup;
 pub mod operation;
 mod redaction;
 mod request;
@@ -15,6 +19,11 @@ mod validate;
 mod verified;
 pub mod wait;
 
+pub use aml::{Aml, AmlResult, MAX_AML_LIST};
+pub use business_verification::{
+    AsyncBusinessVerification, BusinessIdType, BusinessType, BusinessVerification,
+    BusinessVerificationResult,
+};
 pub use callback::{
     CallbackError, CallbackPolicy, CallbackVerifier, DEFAULT_MAX_CALLBACK_BYTES, VerifiedCallback,
     verify_callback,
@@ -26,16 +35,21 @@ pub use error::{
     ErrorKind, InputProblem, InvalidInput, OutcomeUnknown, SignatureError, SignatureFailure,
     WaitTimedOut,
 };
+pub use id_verification::{AsyncIdVerification, IdType, IdVerification};
 pub use job_status::{JobStatusQuery, build_job_status_request, parse_job_status_response};
+pub use lookup::{IdVerificationResult, SOURCE_SDK, SOURCE_SDK_VERSION};
 pub use operation::{
     Operation, RepeatSafety, Reply, RequestContext, SignatureCheck, SignatureMode,
 };
 pub use redaction::BODY_SNIPPET_CHARS;
 pub use request::{DEFAULT_USER_AGENT, build_request};
-pub use response::parse_response;
+pub use response::{ParseOptions, parse_response, parse_response_with};
 pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
-pub use validate::MAX_ID_LEN;
+pub use validate::{
+    MAX_CODE_LEN, MAX_ID_LEN, MAX_PARTNER_PARAMS, MAX_TEXT_LEN, MAX_URL_LEN,
+    RESERVED_PARTNER_PARAMS,
+};
 pub use verified::{JobStatus, Verified};
 pub use wait::{PollEvent, PollOutcome, WaitPolicy};
 

@@ -53,6 +53,13 @@ pub enum SignatureMode {
     /// The answer carries no signature (an unauthenticated read, an upload
     /// to a presigned URL); nothing is checked.
     Absent,
+    /// Like [`Required`](Self::Required), unless the caller accepts unsigned
+    /// answers ([`ClientBuilder::accept_unsigned_answers`](crate::ClientBuilder::accept_unsigned_answers),
+    /// [`ParseOptions::accept_unsigned_answers`](crate::ParseOptions::accept_unsigned_answers)),
+    /// in which case it is [`CheckedWhenPresent`](Self::CheckedWhenPresent):
+    /// for the answers whose signing Smile ID documents but does not
+    /// settle (sync ID lookups, business verification, AML).
+    Expected,
 }
 
 /// What the signature check found, handed to [`Operation::decode`].

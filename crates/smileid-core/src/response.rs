@@ -46,7 +46,41 @@ pub fn parse_response<O: Operation>(
     response: http::Response<Bytes>,
     now: SystemTime,
 ) -> Result<O::Output, Error> {
-    parse(op, signer, response, now).map_err(|e| e.in_operation(O::NAME, O::REPEAT_SAFETY))
+    parse_response_with(op, signer, response, now, ParseOptions::default())
+}
+
+/// How [`parse_response_with`] treats answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// Accept an answer with no `signature` and `timestamp` at all from an
+    /// operation whose mode is [`SignatureMode::Expected`] (a wrong
+    /// signature is still refused). Default `false`: fail closed.
+    pub accept_unsigned_answers: bool,
+}
+
+impl ParseOptions {
+    /// Sets [`accept_unsigned_answers`](Self::accept_unsigned_answers).
+    #[must_use]
+    pub fn with_accept_unsigned_answers(mut self, accept: bool) -> Self {
+        self.accept_unsigned_answers = accept;
+        self
+    }
+}
+
+/// [`parse_response`] with `options`.
+///
+/// # Errors
+///
+/// As [`parse_response`].
+pub fn parse_response_with<O: Operation>(
+    op: &O,
+    signer: &Signer,
+    response: http::Response<Bytes>,
+    now: SystemTime,
+    options: ParseOptions,
+) -> Result<O::Output, Error> {
+    parse(op, signer, response, now, options).map_err(|e| e.in_operation(O::NAME, O::REPEAT_SAFETY))
 }
 
 fn parse<O: Operation>(
@@ -54,12 +88,20 @@ fn parse<O: Operation>(
     signer: &Signer,
     response: http::Response<Bytes>,
     now: SystemTime,
+    options: ParseOptions,
 ) -> Result<O::Output, Error> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
         return Err(api_error(parts.status, &parts.headers, &body, now));
     }
-    let signature = match op.signature_mode() {
+    let mode = match op.signature_mode() {
+        SignatureMode::Expected if options.accept_unsigned_answers => {
+            SignatureMode::CheckedWhenPresent
+        }
+        SignatureMode::Expected => SignatureMode::Required,
+        mode => mode,
+    };
+    let signature = match mode {
         SignatureMode::Absent => SignatureCheck::NotApplicable,
         mode => check_signature(signer, mode, &parts, &body, now)?,
     };

@@ -27,6 +27,11 @@ pub use rustls_pki_types::CertificateDer;
 /// smileid-core itself (the generic client, request building and parsing).
 pub use smileid_core;
 pub use smileid_core::{
+    Aml, AmlResult, AsyncBusinessVerification, AsyncIdVerification, BusinessIdType, BusinessType,
+    BusinessVerification, BusinessVerificationResult, IdType, IdVerification, IdVerificationResult,
+    SignatureCheck,
+};
+pub use smileid_core::{
     ApiError, BaseUrl, BaseUrlError, BaseUrlProblem, CallbackError, CallbackPolicy,
     CallbackVerifier, ConfigError, CustomUrl, DEFAULT_MAX_CALLBACK_BYTES, DecodeError, Environment,
     Error, ErrorKind, HttpTransport, InputProblem, InvalidInput, JobStatus, JobStatusQuery,

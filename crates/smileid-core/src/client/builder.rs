@@ -36,6 +36,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
+    accept_unsigned_answers: bool,
     user_agent_suffix: Option<String>,
     rng_seed: Option<u64>,
 }
@@ -48,6 +49,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             call_timeout: None,
+            accept_unsigned_answers: false,
             user_agent_suffix: None,
             rng_seed: None,
         }
@@ -94,6 +96,20 @@ impl ClientBuilder {
     /// the wait's own deadline.
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.call_timeout = timeout;
+        self
+    }
+
+    /// Accept answers that carry no signature at all from the operations
+    /// whose signing Smile ID documents but does not settle (sync ID
+    /// lookups, business verification, AML:
+    /// [`SignatureMode::Expected`](crate::SignatureMode::Expected)), for
+    /// the case that production does not sign them. An answer whose
+    /// signature is present but wrong is still refused, and job status
+    /// always requires one. Such answers are marked
+    /// [`SignatureCheck::Unsigned`](crate::SignatureCheck::Unsigned).
+    /// Default `false`: every one must be signed (fail closed).
+    pub fn accept_unsigned_answers(mut self, accept: bool) -> Self {
+        self.accept_unsigned_answers = accept;
         self
     }
 
@@ -164,6 +180,8 @@ impl ClientBuilder {
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
             call_timeout: self.call_timeout,
+            parse_options: crate::ParseOptions::default()
+                .with_accept_unsigned_answers(self.accept_unsigned_answers),
             user_agent,
             rng: Mutex::new(rng),
             last_signed: Mutex::new(None),
@@ -181,6 +199,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("call_timeout", &self.call_timeout)
+            .field("accept_unsigned_answers", &self.accept_unsigned_answers)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .finish_non_exhaustive()
     }

@@ -12,7 +12,7 @@ use super::Client;
 use crate::error::{Error, OutcomeUnknown};
 use crate::job_status::JobStatusQuery;
 use crate::operation::{Operation, RepeatSafety, RequestContext};
-use crate::response::parse_response;
+use crate::response::parse_response_with;
 use crate::transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
 use crate::verified::JobStatus;
 
@@ -201,7 +201,14 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
             Stop::Failed(sent_and_failed(O::NAME, O::REPEAT_SAFETY, e))
         })?;
         span.record("http.status", response.status().as_u16());
-        parse_response(op, &self.signer, response, self.timer.system_now()).map_err(Stop::Failed)
+        parse_response_with(
+            op,
+            &self.signer,
+            response,
+            self.timer.system_now(),
+            self.parse_options,
+        )
+        .map_err(Stop::Failed)
     }
 }
 

@@ -16,6 +16,7 @@ pub use builder::ClientBuilder;
 
 use crate::environment::{BaseUrl, Environment};
 use crate::request::DEFAULT_USER_AGENT;
+use crate::response::ParseOptions;
 use crate::retry::RetryPolicy;
 use crate::transport::{HttpTransport, Timer};
 
@@ -38,6 +39,7 @@ pub struct Client<T, R> {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
+    parse_options: ParseOptions,
     user_agent: HeaderValue,
     rng: Mutex<fastrand::Rng>,
     /// The time the latest request was signed at; see
@@ -90,6 +92,12 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
     /// ([`ClientBuilder::call_timeout`]).
     pub fn call_timeout(&self) -> Option<Duration> {
         self.call_timeout
+    }
+
+    /// Whether answers that Smile ID does not settle as signed may come
+    /// unsigned ([`ClientBuilder::accept_unsigned_answers`]).
+    pub fn accepts_unsigned_answers(&self) -> bool {
+        self.parse_options.accept_unsigned_answers
     }
 
     /// The `User-Agent` sent.

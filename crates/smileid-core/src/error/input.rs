@@ -17,6 +17,36 @@ pub enum InputProblem {
     },
     /// Holds a control character (newline, NUL, ...).
     ControlCharacter,
+    /// Holds a character the field does not allow (a space in an ID type,
+    /// for one).
+    InvalidCharacter,
+    /// Not an ISO 3166-1 alpha-2 country code (two ASCII letters).
+    InvalidCountry,
+    /// Not a calendar date written `YYYY-MM-DD`.
+    InvalidDate,
+    /// Not a year written `YYYY`.
+    InvalidYear,
+    /// Not an absolute URL with a host.
+    InvalidUrl,
+    /// Not `https` (plain `http` is accepted only to a loopback host).
+    InsecureUrl,
+    /// A URL with `user:password@`.
+    UrlHasUserinfo,
+    /// A key the protocol reserves for itself.
+    ReservedKey,
+    /// Not one of the values the field accepts.
+    NotOneOf(&'static [&'static str]),
+    /// Required here (by the other fields' values), but absent.
+    Missing,
+    /// Given, but it does not apply to this request (it would not be sent).
+    NotApplicable,
+    /// More items than allowed.
+    TooMany {
+        /// How many were given.
+        count: usize,
+        /// The maximum.
+        max: usize,
+    },
 }
 
 /// An invalid request field, reported before anything is sent.
@@ -62,6 +92,39 @@ impl fmt::Display for InvalidInput {
                 write!(f, "{field} is {len} bytes long, the maximum is {max}")
             }
             InputProblem::ControlCharacter => write!(f, "{field} contains a control character"),
+            InputProblem::InvalidCharacter => {
+                write!(f, "{field} contains a character it does not allow")
+            }
+            InputProblem::InvalidCountry => write!(
+                f,
+                "{field} is not an ISO 3166-1 alpha-2 country code (two letters, like NG)"
+            ),
+            InputProblem::InvalidDate => {
+                write!(f, "{field} is not a date written YYYY-MM-DD")
+            }
+            InputProblem::InvalidYear => write!(f, "{field} is not a year written YYYY"),
+            InputProblem::InvalidUrl => write!(f, "{field} is not an absolute URL"),
+            InputProblem::InsecureUrl => write!(
+                f,
+                "{field} must be an https URL (plain http only to a loopback host)"
+            ),
+            InputProblem::UrlHasUserinfo => {
+                write!(f, "{field} must not contain user info (user:password@)")
+            }
+            InputProblem::ReservedKey => {
+                write!(f, "{field} uses a key the protocol reserves for itself")
+            }
+            InputProblem::NotOneOf(values) => {
+                write!(f, "{field} must be one of {}", values.join(", "))
+            }
+            InputProblem::Missing => write!(f, "{field} is required for this request"),
+            InputProblem::NotApplicable => write!(
+                f,
+                "{field} does not apply to this request (it would not be sent)"
+            ),
+            InputProblem::TooMany { count, max } => {
+                write!(f, "{field} has {count} items, the maximum is {max}")
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod callback;
 mod client;
+mod lookups;
 mod operation;
 mod properties;
 mod request;
