@@ -16,13 +16,16 @@ pub const VERIFICATION_FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Smile ID answered with an error.
 pub const API_ERROR: u8 = 3;
-/// No response: connection, TLS, timeout, or a body that was too large (or,
-/// for a call that creates a job, an outcome left unknown by one of those).
+/// No response: connection, TLS, timeout, or a body that was too large.
 pub const TRANSPORT: u8 = 4;
 /// A response not signed by Smile ID, or one that could not be decoded.
 pub const UNTRUSTED_RESPONSE: u8 = 5;
 /// `--wait` reached its timeout before the job completed.
 pub const WAIT_TIMED_OUT: u8 = 6;
+/// A call that creates a job may have reached Smile ID, but no answer came
+/// back: the job may exist (check with `smileid job-status` before
+/// resubmitting).
+pub const OUTCOME_UNKNOWN: u8 = 7;
 
 /// The exit code table, shown after every `--help`.
 pub const EXIT_CODES_HELP: &str = "\
@@ -33,7 +36,9 @@ Exit codes:
   3  Smile ID answered with an error (such as 2205 not authorized)
   4  transport failure (connect, TLS, timeout, body too large)
   5  the response was not signed by Smile ID or could not be decoded
-  6  --wait timed out before the job completed";
+  6  --wait timed out before the job completed
+  7  the request may have reached Smile ID but no answer came back; the job
+     may exist: check with `smileid job-status` before resubmitting";
 
 /// Why a command failed: the exit code, a one-line message and perhaps a
 /// hint. Never holds the API key.
@@ -118,7 +123,8 @@ pub fn code_for(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::InvalidInput | ErrorKind::InvalidConfig | ErrorKind::InvalidBaseUrl => USAGE,
         ErrorKind::Api => API_ERROR,
-        ErrorKind::Transport | ErrorKind::OutcomeUnknown => TRANSPORT,
+        ErrorKind::Transport => TRANSPORT,
+        ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
         ErrorKind::Decode | ErrorKind::Signature => UNTRUSTED_RESPONSE,
         ErrorKind::WaitTimedOut => WAIT_TIMED_OUT,
         // A kind added to smileid-core later: a failure, but none of the
@@ -188,7 +194,7 @@ mod tests {
             (ErrorKind::InvalidBaseUrl, 2),
             (ErrorKind::Api, 3),
             (ErrorKind::Transport, 4),
-            (ErrorKind::OutcomeUnknown, 4),
+            (ErrorKind::OutcomeUnknown, 7),
             (ErrorKind::Decode, 5),
             (ErrorKind::Signature, 5),
             (ErrorKind::WaitTimedOut, 6),
