@@ -183,7 +183,25 @@ pub struct BaseUrl {
     authority: http::uri::Authority,
     /// The path without a trailing slash (empty for the root).
     path: String,
+    /// The URLs of the v1 endpoints, built once: cloning an `http::Uri` is a
+    /// reference-count bump, building one parses and copies its path.
+    known: std::sync::Arc<[(&'static str, http::Uri)]>,
 }
+
+/// The endpoint paths whose URLs a [`BaseUrl`] builds once, up front.
+const KNOWN_ENDPOINTS: &[&str] = &[
+    "job_status",
+    "id_verification",
+    "async_id_verification",
+    "business_verification",
+    "async_business_verification",
+    "aml",
+    "upload",
+    "token",
+    "services",
+    "valid_documents",
+    "products_config",
+];
 
 impl BaseUrl {
     /// Checks `url` as a Smile ID base URL. `allow_insecure_loopback` permits
@@ -235,12 +253,20 @@ impl BaseUrl {
         else {
             return Err(fail(BaseUrlProblem::NotAbsolute));
         };
-        Ok(Self {
+        let mut built = Self {
             base,
             scheme,
             authority,
             path,
-        })
+            known: std::sync::Arc::from(Vec::new()),
+        };
+        let known = KNOWN_ENDPOINTS
+            .iter()
+            .map(|name| built.build_endpoint(name).map(|uri| (*name, uri)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| fail(BaseUrlProblem::Unparseable))?;
+        built.known = std::sync::Arc::from(known);
+        Ok(built)
     }
 
     /// `{base}/{path}`: the URL of an endpoint, such as `job_status` or
@@ -260,6 +286,13 @@ impl BaseUrl {
     /// [`Error::InvalidConfig`] when `path` is empty, starts with `/`, or
     /// makes no valid URL.
     pub fn endpoint(&self, path: &str) -> Result<http::Uri, Error> {
+        if let Some((_, uri)) = self.known.iter().find(|(name, _)| *name == path) {
+            return Ok(uri.clone());
+        }
+        self.build_endpoint(path)
+    }
+
+    fn build_endpoint(&self, path: &str) -> Result<http::Uri, Error> {
         let invalid = || {
             Error::InvalidConfig(crate::error::ConfigError::new(format!(
                 "`{}` is not a valid endpoint path",

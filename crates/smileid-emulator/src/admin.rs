@@ -2,15 +2,19 @@
 
 use std::sync::Arc;
 
+use axum::Router;
+use axum::extract::{Request, State as AxumState};
+use axum::routing::{delete, get, post};
 use bytes::Bytes;
-use http::{Method, Request, StatusCode};
-use hyper::body::Incoming;
+use http::{StatusCode, Uri};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::EmulatorError;
-use crate::server::{Reply, read_body};
+use crate::http::body::read_body;
+use crate::http::only;
+use crate::http::reply::Reply;
 use crate::spec::{FaultSpec, JobSpec};
 use crate::state::State;
 
@@ -51,9 +55,10 @@ enum OneOrMany<T> {
 
 async fn json_body<T: DeserializeOwned>(
     state: &State,
-    req: Request<Incoming>,
+    req: Request,
 ) -> Result<OneOrMany<T>, Reply> {
-    let body = read_body(req, MAX_ADMIN_BODY, state.read_timeout).await?;
+    let (parts, body) = req.into_parts();
+    let body = read_body(&parts.headers, body, MAX_ADMIN_BODY, state.read_timeout).await?;
     // Parse as a value first so that errors name the problem, not "did not
     // match any variant".
     let value: serde_json::Value =
@@ -91,143 +96,196 @@ fn decode_segment(segment: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub(crate) async fn handle(state: &Arc<State>, req: Request<Incoming>) -> Reply {
-    let path = req.uri().path().to_owned();
-    let segments: Vec<&str> = path
-        .trim_start_matches("/admin")
+/// The admin routes, under `/admin`.
+pub(crate) fn routes() -> Router<Arc<State>> {
+    Router::new()
+        .route("/admin", only(get(overview), "GET"))
+        .route("/admin/", only(get(overview), "GET"))
+        .route("/admin/ca.pem", only(get(ca_pem), "GET"))
+        .route(
+            "/admin/jobs",
+            only(get(list_jobs).post(add_jobs), "GET, POST"),
+        )
+        .route(
+            "/admin/jobs/{user_id}/{job_id}",
+            only(get(show_job).delete(remove_job), "GET, DELETE"),
+        )
+        .route(
+            "/admin/jobs/{user_id}/{job_id}/complete",
+            only(post(complete_job), "POST"),
+        )
+        .route(
+            "/admin/faults",
+            only(
+                get(list_faults).post(add_faults).delete(clear_faults),
+                "GET, POST, DELETE",
+            ),
+        )
+        .route("/admin/faults/{id}", only(delete(remove_fault), "DELETE"))
+        .route(
+            "/admin/callbacks",
+            only(get(list_callbacks).delete(clear_callbacks), "GET, DELETE"),
+        )
+        .route("/admin/reset", only(post(reset), "POST"))
+}
+
+/// The user and job ids of `/admin/jobs/{user_id}/{job_id}[/...]`, decoded
+/// here rather than by the router so that a bad escape is named.
+fn job_key(uri: &Uri) -> Result<(String, String), Reply> {
+    let mut segments = uri
+        .path()
+        .trim_start_matches("/admin/jobs/")
         .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let method = req.method().clone();
-    match (segments.as_slice(), method) {
-        ([], Method::GET) => ok(
-            StatusCode::OK,
-            &json!({
-                "partner_id": state.signer.partner_id(),
-                "base_url": state.base_url,
-                "tls": state.ca_pem.is_some(),
-                "jobs": state.job_count(),
-                "faults": state.faults().len(),
-                "callback_deliveries": *state.delivery_watch().borrow(),
-            }),
-        ),
-        ([], _) => Reply::method_not_allowed("GET"),
+        .map(decode_segment);
+    match (segments.next(), segments.next()) {
+        (Some(Some(user)), Some(Some(job))) => Ok((user, job)),
+        _ => Err(bad_request("invalid percent-encoding in the path")),
+    }
+}
 
-        (["ca.pem"], Method::GET) => match &state.ca_pem {
-            Some(pem) => Reply {
-                status: StatusCode::OK,
-                content_type: "application/x-pem-file",
-                body: Bytes::from(pem.clone()),
-                header: None,
-            },
-            None => Reply::http_error(StatusCode::NOT_FOUND, "The emulator runs without TLS"),
+fn no_job(user: &str, job: &str) -> Reply {
+    Reply::http_error(StatusCode::NOT_FOUND, &format!("no job {user}/{job}"))
+}
+
+async fn overview(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    ok(
+        StatusCode::OK,
+        &json!({
+            "partner_id": state.signer.partner_id(),
+            "base_url": state.base_url,
+            "tls": state.ca_pem.is_some(),
+            "jobs": state.job_count(),
+            "faults": state.faults().len(),
+            "callback_deliveries": *state.delivery_watch().borrow(),
+        }),
+    )
+}
+
+async fn ca_pem(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    match &state.ca_pem {
+        Some(pem) => Reply {
+            status: StatusCode::OK,
+            content_type: "application/x-pem-file",
+            body: Bytes::from(pem.clone()),
+            header: None,
         },
-        (["ca.pem"], _) => Reply::method_not_allowed("GET"),
+        None => Reply::http_error(StatusCode::NOT_FOUND, "The emulator runs without TLS"),
+    }
+}
 
-        (["jobs"], Method::GET) => ok(StatusCode::OK, &json!({ "jobs": state.jobs() })),
-        (["jobs"], Method::POST) => match json_body::<JobSpec>(state, req).await {
-            Err(reply) => reply,
-            Ok(OneOrMany::One(spec)) => match state.add_job(spec) {
-                Ok(info) => ok(StatusCode::CREATED, &info),
-                Err(e) => from_emulator_error(&e),
-            },
-            Ok(OneOrMany::Many(specs)) => {
-                // All or nothing: check every job before adding any.
-                if let Some(e) = specs.iter().find_map(|s| State::validate_job(s).err()) {
-                    return from_emulator_error(&e);
-                }
-                let mut infos = Vec::with_capacity(specs.len());
-                for spec in specs {
-                    match state.add_job(spec) {
-                        Ok(info) => infos.push(info),
-                        Err(e) => return from_emulator_error(&e),
-                    }
-                }
-                ok(StatusCode::CREATED, &json!({ "jobs": infos }))
-            }
-        },
-        (["jobs"], _) => Reply::method_not_allowed("GET, POST"),
+async fn list_jobs(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    ok(StatusCode::OK, &json!({ "jobs": state.jobs() }))
+}
 
-        (["jobs", user, job], m) => {
-            let (Some(user), Some(job)) = (decode_segment(user), decode_segment(job)) else {
-                return bad_request("invalid percent-encoding in the path");
-            };
-            match m {
-                Method::GET => match state.job(&user, &job) {
-                    Some(j) => ok(StatusCode::OK, &j.info()),
-                    None => {
-                        Reply::http_error(StatusCode::NOT_FOUND, &format!("no job {user}/{job}"))
-                    }
-                },
-                Method::DELETE => {
-                    if state.remove_job(&user, &job) {
-                        no_content()
-                    } else {
-                        Reply::http_error(StatusCode::NOT_FOUND, &format!("no job {user}/{job}"))
-                    }
-                }
-                _ => Reply::method_not_allowed("GET, DELETE"),
-            }
-        }
-        (["jobs", user, job, "complete"], m) => {
-            let (Some(user), Some(job)) = (decode_segment(user), decode_segment(job)) else {
-                return bad_request("invalid percent-encoding in the path");
-            };
-            if m != Method::POST {
-                return Reply::method_not_allowed("POST");
-            }
-            match state.complete_job(&user, &job) {
-                Some(info) => ok(StatusCode::OK, &info),
-                None => Reply::http_error(StatusCode::NOT_FOUND, &format!("no job {user}/{job}")),
-            }
-        }
-
-        (["faults"], Method::GET) => ok(StatusCode::OK, &json!({ "faults": state.faults() })),
-        (["faults"], Method::POST) => match json_body::<FaultSpec>(state, req).await {
-            Err(reply) => reply,
-            Ok(OneOrMany::One(spec)) => match state.add_fault(spec) {
-                Ok(info) => ok(StatusCode::CREATED, &info),
-                Err(e) => from_emulator_error(&e),
-            },
-            Ok(OneOrMany::Many(specs)) => {
-                let mut infos = Vec::with_capacity(specs.len());
-                for spec in specs {
-                    match state.add_fault(spec) {
-                        Ok(info) => infos.push(info),
-                        Err(e) => return from_emulator_error(&e),
-                    }
-                }
-                ok(StatusCode::CREATED, &json!({ "faults": infos }))
-            }
-        },
-        (["faults"], Method::DELETE) => {
-            state.clear_faults();
-            no_content()
-        }
-        (["faults"], _) => Reply::method_not_allowed("GET, POST, DELETE"),
-        (["faults", id], Method::DELETE) => match id.parse::<u64>() {
-            Ok(id) if state.remove_fault(id) => no_content(),
-            Ok(id) => Reply::http_error(StatusCode::NOT_FOUND, &format!("no fault {id}")),
-            Err(_) => bad_request("a fault id is a number"),
-        },
-        (["faults", _], _) => Reply::method_not_allowed("DELETE"),
-
-        (["callbacks"], Method::GET) => {
-            ok(StatusCode::OK, &json!({ "deliveries": state.deliveries() }))
-        }
-        (["callbacks"], Method::DELETE) => {
-            state.clear_deliveries();
-            no_content()
-        }
-        (["callbacks"], _) => Reply::method_not_allowed("GET, DELETE"),
-
-        (["reset"], Method::POST) => match state.reset() {
-            Ok(()) => no_content(),
+async fn add_jobs(AxumState(state): AxumState<Arc<State>>, req: Request) -> Reply {
+    match json_body::<JobSpec>(&state, req).await {
+        Err(reply) => reply,
+        Ok(OneOrMany::One(spec)) => match state.add_job(spec) {
+            Ok(info) => ok(StatusCode::CREATED, &info),
             Err(e) => from_emulator_error(&e),
         },
-        (["reset"], _) => Reply::method_not_allowed("POST"),
+        Ok(OneOrMany::Many(specs)) => {
+            // All or nothing: check every job before adding any.
+            if let Some(e) = specs.iter().find_map(|s| State::validate_job(s).err()) {
+                return from_emulator_error(&e);
+            }
+            let mut infos = Vec::with_capacity(specs.len());
+            for spec in specs {
+                match state.add_job(spec) {
+                    Ok(info) => infos.push(info),
+                    Err(e) => return from_emulator_error(&e),
+                }
+            }
+            ok(StatusCode::CREATED, &json!({ "jobs": infos }))
+        }
+    }
+}
 
-        _ => Reply::not_found(),
+async fn show_job(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Reply {
+    let (user, job) = match job_key(&uri) {
+        Ok(key) => key,
+        Err(reply) => return reply,
+    };
+    match state.job(&user, &job) {
+        Some(j) => ok(StatusCode::OK, &j.info()),
+        None => no_job(&user, &job),
+    }
+}
+
+async fn remove_job(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Reply {
+    let (user, job) = match job_key(&uri) {
+        Ok(key) => key,
+        Err(reply) => return reply,
+    };
+    if state.remove_job(&user, &job) {
+        no_content()
+    } else {
+        no_job(&user, &job)
+    }
+}
+
+async fn complete_job(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Reply {
+    let (user, job) = match job_key(&uri) {
+        Ok(key) => key,
+        Err(reply) => return reply,
+    };
+    match state.complete_job(&user, &job) {
+        Some(info) => ok(StatusCode::OK, &info),
+        None => no_job(&user, &job),
+    }
+}
+
+async fn list_faults(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    ok(StatusCode::OK, &json!({ "faults": state.faults() }))
+}
+
+async fn add_faults(AxumState(state): AxumState<Arc<State>>, req: Request) -> Reply {
+    match json_body::<FaultSpec>(&state, req).await {
+        Err(reply) => reply,
+        Ok(OneOrMany::One(spec)) => match state.add_fault(spec) {
+            Ok(info) => ok(StatusCode::CREATED, &info),
+            Err(e) => from_emulator_error(&e),
+        },
+        Ok(OneOrMany::Many(specs)) => {
+            let mut infos = Vec::with_capacity(specs.len());
+            for spec in specs {
+                match state.add_fault(spec) {
+                    Ok(info) => infos.push(info),
+                    Err(e) => return from_emulator_error(&e),
+                }
+            }
+            ok(StatusCode::CREATED, &json!({ "faults": infos }))
+        }
+    }
+}
+
+async fn clear_faults(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    state.clear_faults();
+    no_content()
+}
+
+async fn remove_fault(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Reply {
+    let id = uri.path().trim_start_matches("/admin/faults/");
+    match id.parse::<u64>() {
+        Ok(id) if state.remove_fault(id) => no_content(),
+        Ok(id) => Reply::http_error(StatusCode::NOT_FOUND, &format!("no fault {id}")),
+        Err(_) => bad_request("a fault id is a number"),
+    }
+}
+
+async fn list_callbacks(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    ok(StatusCode::OK, &json!({ "deliveries": state.deliveries() }))
+}
+
+async fn clear_callbacks(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    state.clear_deliveries();
+    no_content()
+}
+
+async fn reset(AxumState(state): AxumState<Arc<State>>) -> Reply {
+    match state.reset() {
+        Ok(()) => no_content(),
+        Err(e) => from_emulator_error(&e),
     }
 }
 

@@ -94,7 +94,7 @@ impl Default for EmulatorBuilder {
             tls_names: Vec::new(),
             callback: CallbackConfig::default(),
             callback_root_pems: Vec::new(),
-            read_timeout: crate::server::DEFAULT_READ_TIMEOUT,
+            read_timeout: crate::http::accept::DEFAULT_READ_TIMEOUT,
         }
     }
 }
@@ -337,10 +337,11 @@ impl EmulatorBuilder {
             let _ = shutdown_tx.send(true);
             return Err(e);
         }
-        let server = runtime.spawn(crate::server::serve(
+        let server = runtime.spawn(crate::http::accept::serve(
             listener,
             acceptor,
-            Arc::clone(&state),
+            crate::http::router(Arc::clone(&state)),
+            self.read_timeout,
             shutdown_rx,
         ));
         tracing::debug!(%addr, base_url, "smileid emulator started");

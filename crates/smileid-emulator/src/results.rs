@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::{JobSpec, Outcome};
+use crate::spec::{JobSpec, PresetOutcome};
 
 /// The user id of every built-in demo job.
 pub const DEMO_USER_ID: &str = "demo-user";
@@ -25,19 +25,19 @@ pub fn demo_jobs() -> Vec<JobSpec> {
     vec![
         JobSpec::new(DEMO_USER_ID, "demo-approved")
             .job_type(1)
-            .outcome(Outcome::Approved),
+            .outcome(PresetOutcome::Approved),
         JobSpec::new(DEMO_USER_ID, "demo-provisional")
             .job_type(1)
-            .outcome(Outcome::Provisional),
+            .outcome(PresetOutcome::Provisional),
         JobSpec::new(DEMO_USER_ID, "demo-rejected")
             .job_type(5)
-            .outcome(Outcome::Rejected),
+            .outcome(PresetOutcome::Rejected),
         JobSpec::new(DEMO_USER_ID, "demo-error")
             .job_type(5)
-            .outcome(Outcome::Error),
+            .outcome(PresetOutcome::Error),
         JobSpec::new(DEMO_USER_ID, "demo-pending")
             .job_type(1)
-            .outcome(Outcome::Approved)
+            .outcome(PresetOutcome::Approved)
             .complete_after_polls(2),
     ]
 }
@@ -134,34 +134,34 @@ fn nobody(m: &mut Map<String, Value>, id_type: &str, id_number: &str) {
 
 /// Builds the result object for a preset outcome.
 pub(crate) fn preset_result(
-    outcome: Outcome,
+    outcome: PresetOutcome,
     job_type: u32,
     user_id: &str,
     job_id: &str,
     smile_job_id: &str,
 ) -> Map<String, Value> {
-    let pp = json!({ "user_id": user_id, "job_id": job_id, "job_type": job_type });
+    let partner_params = json!({ "user_id": user_id, "job_id": job_id, "job_type": job_type });
     match (family(job_type), outcome) {
-        (Family::BiometricKyc, o) => biometric_kyc(o, pp, smile_job_id),
-        (Family::IdVerification, Outcome::Provisional) => {
+        (Family::BiometricKyc, o) => biometric_kyc(o, partner_params, smile_job_id),
+        (Family::IdVerification, PresetOutcome::Provisional) => {
             // ID lookups have no provisional code: use the Biometric KYC one.
-            biometric_kyc(Outcome::Provisional, pp, smile_job_id)
+            biometric_kyc(PresetOutcome::Provisional, partner_params, smile_job_id)
         }
-        (Family::IdVerification, o) => id_verification(o, pp, smile_job_id),
-        (Family::Authentication, o) => selfie(o, pp, smile_job_id, true),
-        (Family::Registration, o) => selfie(o, pp, smile_job_id, false),
-        (Family::Document, o) => document(o, pp, smile_job_id),
-        (Family::Business, Outcome::Provisional) => {
-            biometric_kyc(Outcome::Provisional, pp, smile_job_id)
+        (Family::IdVerification, o) => id_verification(o, partner_params, smile_job_id),
+        (Family::Authentication, o) => selfie(o, partner_params, smile_job_id, true),
+        (Family::Registration, o) => selfie(o, partner_params, smile_job_id, false),
+        (Family::Document, o) => document(o, partner_params, smile_job_id),
+        (Family::Business, PresetOutcome::Provisional) => {
+            biometric_kyc(PresetOutcome::Provisional, partner_params, smile_job_id)
         }
-        (Family::Business, o) => business(o, pp, smile_job_id),
+        (Family::Business, o) => business(o, partner_params, smile_job_id),
     }
 }
 
-fn biometric_kyc(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
+fn biometric_kyc(outcome: PresetOutcome, partner_params: Value, sid: &str) -> Map<String, Value> {
     let na = "Not Applicable";
     let (code, text, confidence, actions) = match outcome {
-        Outcome::Approved => (
+        PresetOutcome::Approved => (
             "0810",
             "Enroll User",
             "99",
@@ -179,7 +179,7 @@ fn biometric_kyc(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
                 "Human_Review_Update_Selfie": na,
             }),
         ),
-        Outcome::Provisional => (
+        PresetOutcome::Provisional => (
             "0814",
             "Provisional Enroll - Under Review",
             "72",
@@ -197,7 +197,7 @@ fn biometric_kyc(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
                 "Human_Review_Update_Selfie": na,
             }),
         ),
-        Outcome::Rejected => (
+        PresetOutcome::Rejected => (
             "0811",
             "Failed Enroll - Compare Rejected",
             "12",
@@ -215,7 +215,7 @@ fn biometric_kyc(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
                 "Human_Review_Update_Selfie": na,
             }),
         ),
-        Outcome::Error => (
+        PresetOutcome::Error => (
             "1015",
             "Queried database unavailable",
             "0",
@@ -234,29 +234,29 @@ fn biometric_kyc(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
             }),
         ),
     };
-    let mut m = base(code, text, "SAIA", confidence, sid, pp, actions);
+    let mut m = base(code, text, "SAIA", confidence, sid, partner_params, actions);
     match outcome {
-        Outcome::Approved | Outcome::Provisional | Outcome::Rejected => {
+        PresetOutcome::Approved | PresetOutcome::Provisional | PresetOutcome::Rejected => {
             person(&mut m, "NIN", "12345678901");
         }
-        Outcome::Error => nobody(&mut m, "NIN", "12345678901"),
+        PresetOutcome::Error => nobody(&mut m, "NIN", "12345678901"),
     }
     m
 }
 
-fn id_verification(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
+fn id_verification(outcome: PresetOutcome, partner_params: Value, sid: &str) -> Map<String, Value> {
     let (code, text, confidence, verify, info) = match outcome {
-        Outcome::Approved | Outcome::Provisional => {
+        PresetOutcome::Approved | PresetOutcome::Provisional => {
             ("1012", "ID Number Validated", "100", "Verified", "Returned")
         }
-        Outcome::Rejected => (
+        PresetOutcome::Rejected => (
             "1013",
             "Unable to Validate ID",
             "0",
             "Not Verified",
             "Not Returned",
         ),
-        Outcome::Error => (
+        PresetOutcome::Error => (
             "1015",
             "Queried database unavailable",
             "0",
@@ -265,8 +265,19 @@ fn id_verification(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value>
         ),
     };
     let actions = json!({ "Verify_ID_Number": verify, "Return_Personal_Info": info });
-    let mut m = base(code, text, "ID Verification", confidence, sid, pp, actions);
-    if matches!(outcome, Outcome::Approved | Outcome::Provisional) {
+    let mut m = base(
+        code,
+        text,
+        "ID Verification",
+        confidence,
+        sid,
+        partner_params,
+        actions,
+    );
+    if matches!(
+        outcome,
+        PresetOutcome::Approved | PresetOutcome::Provisional
+    ) {
         person(&mut m, "NIN", "12345678901");
     } else {
         nobody(&mut m, "NIN", "12345678901");
@@ -274,34 +285,43 @@ fn id_verification(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value>
     m
 }
 
-fn selfie(outcome: Outcome, pp: Value, sid: &str, authentication: bool) -> Map<String, Value> {
+fn selfie(
+    outcome: PresetOutcome,
+    partner_params: Value,
+    sid: &str,
+    authentication: bool,
+) -> Map<String, Value> {
     let na = "Not Applicable";
     let (code, text, confidence, liveness, compare) = match (authentication, outcome) {
-        (true, Outcome::Approved) => (
+        (true, PresetOutcome::Approved) => (
             "0820",
             "Authenticate User Machine Judgement - PASS",
             "99",
             "Passed",
             "Approved",
         ),
-        (true, Outcome::Provisional) => (
+        (true, PresetOutcome::Provisional) => (
             "0822",
             "Authenticate User Machine Judgement - PURE PROVISIONAL",
             "70",
             "Under Review",
             "Under Review",
         ),
-        (true, Outcome::Rejected) => ("0821", "Images did not match", "8", "Passed", "Rejected"),
-        (false, Outcome::Approved) => ("0840", "Enroll User", "99", "Passed", na),
-        (false, Outcome::Provisional) => (
+        (true, PresetOutcome::Rejected) => {
+            ("0821", "Images did not match", "8", "Passed", "Rejected")
+        }
+        (false, PresetOutcome::Approved) => ("0840", "Enroll User", "99", "Passed", na),
+        (false, PresetOutcome::Provisional) => (
             "0842",
             "Provisional Enroll - Under Review",
             "70",
             "Under Review",
             na,
         ),
-        (false, Outcome::Rejected) => ("0843", "Failed Enroll - Possible Spoof", "5", "Failed", na),
-        (_, Outcome::Error) => (
+        (false, PresetOutcome::Rejected) => {
+            ("0843", "Failed Enroll - Possible Spoof", "5", "Failed", na)
+        }
+        (_, PresetOutcome::Error) => (
             "1016",
             "Need to activate product",
             "0",
@@ -311,43 +331,43 @@ fn selfie(outcome: Outcome, pp: Value, sid: &str, authentication: bool) -> Map<S
     };
     let register = match (authentication, outcome) {
         (true, _) => na,
-        (false, Outcome::Approved) => "Approved",
-        (false, Outcome::Provisional) => "Under Review",
-        (false, Outcome::Rejected) => "Rejected",
-        (false, Outcome::Error) => "Not Done",
+        (false, PresetOutcome::Approved) => "Approved",
+        (false, PresetOutcome::Provisional) => "Under Review",
+        (false, PresetOutcome::Rejected) => "Rejected",
+        (false, PresetOutcome::Error) => "Not Done",
     };
     let actions = json!({
         "Liveness_Check": liveness,
         "Register_Selfie": register,
         "Selfie_Provided": "Passed",
         "Selfie_To_Registered_Selfie_Compare": compare,
-        "Human_Review_Compare": if outcome == Outcome::Provisional { "Under Review" } else { na },
-        "Human_Review_Liveness_Check": if outcome == Outcome::Provisional { "Under Review" } else { na },
+        "Human_Review_Compare": if outcome == PresetOutcome::Provisional { "Under Review" } else { na },
+        "Human_Review_Liveness_Check": if outcome == PresetOutcome::Provisional { "Under Review" } else { na },
         "Verify_ID_Number": na,
         "Return_Personal_Info": na,
     });
-    base(code, text, "SAIA", confidence, sid, pp, actions)
+    base(code, text, "SAIA", confidence, sid, partner_params, actions)
 }
 
-fn document(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
+fn document(outcome: PresetOutcome, partner_params: Value, sid: &str) -> Map<String, Value> {
     let na = "Not Applicable";
     let (code, text, confidence, doc, compare) = match outcome {
-        Outcome::Approved => ("0810", "Document Verified", "99", "Passed", "Completed"),
-        Outcome::Provisional => (
+        PresetOutcome::Approved => ("0810", "Document Verified", "99", "Passed", "Completed"),
+        PresetOutcome::Provisional => (
             "0812",
             "Machine Judgement - Pure Provisional",
             "65",
             "Under Review",
             "Under Review",
         ),
-        Outcome::Rejected => (
+        PresetOutcome::Rejected => (
             "0811",
             "Failed Enroll - Compare Rejected",
             "10",
             "Passed",
             "Failed",
         ),
-        Outcome::Error => (
+        PresetOutcome::Error => (
             "1016",
             "Need to activate product",
             "0",
@@ -358,17 +378,17 @@ fn document(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
     let actions = json!({
         "Verify_Document": doc,
         "Document_Check": doc,
-        "Human_Review_Document_Check": if outcome == Outcome::Provisional { "Under Review" } else { na },
-        "Liveness_Check": if outcome == Outcome::Error { "Not Done" } else { "Passed" },
+        "Human_Review_Document_Check": if outcome == PresetOutcome::Provisional { "Under Review" } else { na },
+        "Liveness_Check": if outcome == PresetOutcome::Error { "Not Done" } else { "Passed" },
         "Register_Selfie": match outcome {
-            Outcome::Approved => "Approved",
-            Outcome::Provisional => "Under Review",
-            Outcome::Rejected => "Rejected",
-            Outcome::Error => "Not Done",
+            PresetOutcome::Approved => "Approved",
+            PresetOutcome::Provisional => "Under Review",
+            PresetOutcome::Rejected => "Rejected",
+            PresetOutcome::Error => "Not Done",
         },
         "Selfie_To_ID_Card_Compare": compare,
-        "Return_Personal_Info": if outcome == Outcome::Error { "Not Returned" } else { "Returned" },
-        "Human_Review_Compare": if outcome == Outcome::Provisional { "Under Review" } else { na },
+        "Return_Personal_Info": if outcome == PresetOutcome::Error { "Not Returned" } else { "Returned" },
+        "Human_Review_Compare": if outcome == PresetOutcome::Provisional { "Under Review" } else { na },
     });
     let mut m = base(
         code,
@@ -376,10 +396,10 @@ fn document(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
         "Document Verification",
         confidence,
         sid,
-        pp,
+        partner_params,
         actions,
     );
-    if outcome == Outcome::Error {
+    if outcome == PresetOutcome::Error {
         nobody(&mut m, "PASSPORT", "Not Available");
     } else {
         person(&mut m, "PASSPORT", "A00000000");
@@ -388,19 +408,19 @@ fn document(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
     m
 }
 
-fn business(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
+fn business(outcome: PresetOutcome, partner_params: Value, sid: &str) -> Map<String, Value> {
     let (code, text, confidence, verify, info) = match outcome {
-        Outcome::Approved | Outcome::Provisional => {
+        PresetOutcome::Approved | PresetOutcome::Provisional => {
             ("1012", "Business Verified", "100", "Verified", "Returned")
         }
-        Outcome::Rejected => (
+        PresetOutcome::Rejected => (
             "1013",
             "Unable to Verify Business",
             "0",
             "Not Verified",
             "Not Returned",
         ),
-        Outcome::Error => (
+        PresetOutcome::Error => (
             "1015",
             "Queried database unavailable",
             "0",
@@ -415,13 +435,16 @@ fn business(outcome: Outcome, pp: Value, sid: &str) -> Map<String, Value> {
         "Business Verification",
         confidence,
         sid,
-        pp,
+        partner_params,
         actions,
     );
     m.insert("Country".into(), "NG".into());
     m.insert("IDType".into(), "BUSINESS_REGISTRATION".into());
     m.insert("IDNumber".into(), "RC0000000".into());
-    if matches!(outcome, Outcome::Approved | Outcome::Provisional) {
+    if matches!(
+        outcome,
+        PresetOutcome::Approved | PresetOutcome::Provisional
+    ) {
         m.insert("FullName".into(), "Demo Trading Limited".into());
     } else {
         m.insert("FullName".into(), "Not Available".into());
@@ -437,17 +460,17 @@ mod tests {
     fn presets_match_their_category() {
         for job_type in [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12] {
             for outcome in [
-                Outcome::Approved,
-                Outcome::Provisional,
-                Outcome::Rejected,
-                Outcome::Error,
+                PresetOutcome::Approved,
+                PresetOutcome::Provisional,
+                PresetOutcome::Rejected,
+                PresetOutcome::Error,
             ] {
                 let r = preset_result(outcome, job_type, "u", "j", "0000000001");
                 let code = r.get("ResultCode").and_then(Value::as_str).unwrap_or("");
                 assert_eq!(code.len(), 4, "{job_type} {outcome}");
                 assert_eq!(
                     is_approved_code(code),
-                    outcome == Outcome::Approved,
+                    outcome == PresetOutcome::Approved,
                     "{job_type} {outcome} {code}"
                 );
                 assert_eq!(r["PartnerParams"]["job_type"], job_type);

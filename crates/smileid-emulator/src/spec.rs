@@ -13,7 +13,7 @@ use serde_json::Value;
 /// text, type, actions and, where fitting, KYC fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum PresetOutcome {
     /// Every action passed (for example `0810` Enroll User, `1012` ID Number
     /// Validated). `job_success` is `true`.
     #[default]
@@ -29,7 +29,7 @@ pub enum Outcome {
     Error,
 }
 
-impl fmt::Display for Outcome {
+impl fmt::Display for PresetOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Approved => "approved",
@@ -47,7 +47,7 @@ impl fmt::Display for Outcome {
 /// the JSON accepted by `POST /admin/jobs` and seed files:
 ///
 /// ```
-/// use smileid_emulator::{JobSpec, Outcome};
+/// use smileid_emulator::{JobSpec, PresetOutcome};
 ///
 /// let spec: JobSpec = serde_json::from_str(r#"{
 ///   "user_id": "user-1",
@@ -61,7 +61,7 @@ impl fmt::Display for Outcome {
 ///     spec,
 ///     JobSpec::new("user-1", "job-1")
 ///         .job_type(5)
-///         .outcome(Outcome::Rejected)
+///         .outcome(PresetOutcome::Rejected)
 ///         .complete_after_polls(2)
 ///         .callback_url("http://127.0.0.1:9000/callback")
 /// );
@@ -87,9 +87,9 @@ pub struct JobSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<u32>,
     /// The preset outcome; ignored when `result` is given. Defaults to
-    /// [`Outcome::Approved`].
+    /// [`PresetOutcome::Approved`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<PresetOutcome>,
     /// A full result object (a JSON object), served verbatim (a
     /// `PartnerParams` object is added only when it is missing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +148,7 @@ impl JobSpec {
 
     /// Sets the preset outcome.
     #[must_use]
-    pub fn outcome(mut self, outcome: Outcome) -> Self {
+    pub fn outcome(mut self, outcome: PresetOutcome) -> Self {
         self.outcome = Some(outcome);
         self
     }
@@ -309,6 +309,9 @@ impl FaultKind {
 pub struct FaultSpec {
     /// What the fault does.
     pub kind: FaultKind,
+    /// Only requests to this endpoint, named as in its path without `/v1/`
+    /// (`job_status`); any endpoint when `None`.
+    pub endpoint: Option<String>,
     /// Only requests for this user id (any user when `None`).
     pub user_id: Option<String>,
     /// Only requests for this job id (any job when `None`).
@@ -319,14 +322,23 @@ pub struct FaultSpec {
 }
 
 impl FaultSpec {
-    /// A fault for every job status request, until cleared.
+    /// A fault for every request to a `/v1` endpoint, until cleared.
     pub fn new(kind: FaultKind) -> Self {
         Self {
             kind,
+            endpoint: None,
             user_id: None,
             job_id: None,
             count: None,
         }
+    }
+
+    /// Limits the fault to one endpoint, named as in its path without `/v1/`
+    /// (`job_status`).
+    #[must_use]
+    pub fn for_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
     }
 
     /// Limits the fault to requests for one job.
@@ -408,6 +420,14 @@ impl FaultSpec {
                 ));
             }
         }
+        if let Some(endpoint) = &self.endpoint {
+            if !crate::http::ENDPOINTS.contains(&endpoint.as_str()) {
+                return Err(format!(
+                    "unknown endpoint `{endpoint}` (expected one of {})",
+                    crate::http::ENDPOINTS.join(", ")
+                ));
+            }
+        }
         if self.count == Some(0) {
             return Err("count must be at least 1 (omit it to apply until cleared)".into());
         }
@@ -430,6 +450,8 @@ struct RawFault {
     message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry_after_secs: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    endpoint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,6 +528,7 @@ impl TryFrom<RawFault> for FaultSpec {
         };
         let spec = FaultSpec {
             kind,
+            endpoint: raw.endpoint,
             user_id: raw.user_id,
             job_id: raw.job_id,
             count: raw.count,
@@ -524,6 +547,7 @@ impl From<FaultSpec> for RawFault {
             code: None,
             message: None,
             retry_after_secs: None,
+            endpoint: spec.endpoint,
             user_id: spec.user_id,
             job_id: spec.job_id,
             count: spec.count,

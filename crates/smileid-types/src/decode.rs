@@ -192,7 +192,7 @@ fn locate<T: DeserializeOwned>(bytes: &[u8], e: &serde_json::Error) -> DecodeErr
         serde_json::error::Category::Data => match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => match T::deserialize(ValueDe {
                 value: &value,
-                seg: &Seg::Root,
+                step: &PathStep::Root,
             }) {
                 Err(pe) => DecodeError::from_json(e, pe.path.unwrap_or_default(), Some(pe.message)),
                 // Re-reading succeeded: the problem was something a `Value`
@@ -218,10 +218,10 @@ fn locate<T: DeserializeOwned>(bytes: &[u8], e: &serde_json::Error) -> DecodeErr
 // Paths
 
 /// One step of a path, linked to its parent on the stack.
-enum Seg<'p> {
+enum PathStep<'p> {
     Root,
-    Key(&'p Seg<'p>, &'p str),
-    Index(&'p Seg<'p>, usize),
+    Key(&'p PathStep<'p>, &'p str),
+    Index(&'p PathStep<'p>, usize),
 }
 
 fn is_plain_key(k: &str) -> bool {
@@ -254,14 +254,14 @@ fn push_index(out: &mut String, i: usize) {
     out.push(']');
 }
 
-impl Seg<'_> {
+impl PathStep<'_> {
     fn render(&self) -> String {
         let mut steps = Vec::new();
         let mut cur = self;
         loop {
             match cur {
-                Seg::Root => break,
-                Seg::Key(parent, _) | Seg::Index(parent, _) => {
+                PathStep::Root => break,
+                PathStep::Key(parent, _) | PathStep::Index(parent, _) => {
                     steps.push(cur);
                     cur = parent;
                 }
@@ -270,9 +270,9 @@ impl Seg<'_> {
         let mut out = String::new();
         for step in steps.iter().rev() {
             match step {
-                Seg::Root => {}
-                Seg::Key(_, k) => push_key(&mut out, k),
-                Seg::Index(_, i) => push_index(&mut out, *i),
+                PathStep::Root => {}
+                PathStep::Key(_, k) => push_key(&mut out, k),
+                PathStep::Index(_, i) => push_index(&mut out, *i),
             }
         }
         out
@@ -289,9 +289,9 @@ struct PathError {
 }
 
 impl PathError {
-    fn at(mut self, seg: &Seg<'_>) -> Self {
+    fn at(mut self, step: &PathStep<'_>) -> Self {
         if self.path.is_none() {
-            self.path = Some(seg.render());
+            self.path = Some(step.render());
         }
         self
     }
@@ -337,7 +337,7 @@ impl de::Error for PathError {
 
 struct ValueDe<'a, 'p> {
     value: &'a Value,
-    seg: &'p Seg<'p>,
+    step: &'p PathStep<'p>,
 }
 
 impl<'a, 'p> ValueDe<'a, 'p> {
@@ -361,7 +361,7 @@ impl<'a, 'p> ValueDe<'a, 'p> {
                 let mut seq = SeqDe {
                     iter: items.iter(),
                     index: 0,
-                    seg: self.seg,
+                    step: self.step,
                 };
                 let out = visitor.visit_seq(&mut seq)?;
                 let rest = seq.iter.len();
@@ -378,7 +378,7 @@ impl<'a, 'p> ValueDe<'a, 'p> {
                 let mut access = MapDe {
                     iter: map.iter(),
                     pending: None,
-                    seg: self.seg,
+                    step: self.step,
                 };
                 let out = visitor.visit_map(&mut access)?;
                 if access.iter.len() == 0 {
@@ -398,17 +398,17 @@ impl<'a, 'p> Deserializer<'a> for ValueDe<'a, 'p> {
     type Error = PathError;
 
     fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, PathError> {
-        let seg = self.seg;
-        self.any(visitor).map_err(|e| e.at(seg))
+        let step = self.step;
+        self.any(visitor).map_err(|e| e.at(step))
     }
 
     fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, PathError> {
-        let seg = self.seg;
+        let step = self.step;
         match self.value {
             Value::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
-        .map_err(|e| e.at(seg))
+        .map_err(|e| e.at(step))
     }
 
     fn deserialize_newtype_struct<V: Visitor<'a>>(
@@ -416,8 +416,8 @@ impl<'a, 'p> Deserializer<'a> for ValueDe<'a, 'p> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, PathError> {
-        let seg = self.seg;
-        visitor.visit_newtype_struct(self).map_err(|e| e.at(seg))
+        let step = self.step;
+        visitor.visit_newtype_struct(self).map_err(|e| e.at(step))
     }
 
     fn deserialize_enum<V: Visitor<'a>>(
@@ -426,20 +426,20 @@ impl<'a, 'p> Deserializer<'a> for ValueDe<'a, 'p> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, PathError> {
-        let seg = self.seg;
+        let step = self.step;
         match self.value {
             Value::String(s) => visitor.visit_enum(BorrowedStrDeserializer::new(s)),
             Value::Object(map) if map.len() == 1 => match map.iter().next() {
                 Some((variant, value)) => visitor.visit_enum(EnumDe {
                     variant,
                     value,
-                    seg,
+                    step,
                 }),
                 None => Err(de::Error::custom("expected an enum")),
             },
             other => Err(de::Error::invalid_type(unexpected(other), &"an enum")),
         }
-        .map_err(|e| e.at(seg))
+        .map_err(|e| e.at(step))
     }
 
     serde::forward_to_deserialize_any! {
@@ -464,7 +464,7 @@ fn unexpected(v: &Value) -> de::Unexpected<'_> {
 struct SeqDe<'a, 'p> {
     iter: std::slice::Iter<'a, Value>,
     index: usize,
-    seg: &'p Seg<'p>,
+    step: &'p PathStep<'p>,
 }
 
 impl<'a> SeqAccess<'a> for SeqDe<'a, '_> {
@@ -477,11 +477,11 @@ impl<'a> SeqAccess<'a> for SeqDe<'a, '_> {
         match self.iter.next() {
             None => Ok(None),
             Some(value) => {
-                let seg = Seg::Index(self.seg, self.index);
+                let step = PathStep::Index(self.step, self.index);
                 self.index += 1;
-                seed.deserialize(ValueDe { value, seg: &seg })
+                seed.deserialize(ValueDe { value, step: &step })
                     .map(Some)
-                    .map_err(|e| e.at(&seg))
+                    .map_err(|e| e.at(&step))
             }
         }
     }
@@ -494,7 +494,7 @@ impl<'a> SeqAccess<'a> for SeqDe<'a, '_> {
 struct MapDe<'a, 'p> {
     iter: serde_json::map::Iter<'a>,
     pending: Option<(&'a str, &'a Value)>,
-    seg: &'p Seg<'p>,
+    step: &'p PathStep<'p>,
 }
 
 impl<'a> MapAccess<'a> for MapDe<'a, '_> {
@@ -510,7 +510,7 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
                 self.pending = Some((key.as_str(), value));
                 seed.deserialize(BorrowedStrDeserializer::new(key.as_str()))
                     .map(Some)
-                    .map_err(|e: PathError| e.at(self.seg))
+                    .map_err(|e: PathError| e.at(self.step))
             }
         }
     }
@@ -518,9 +518,9 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value, PathError> {
         match self.pending.take() {
             Some((key, value)) => {
-                let seg = Seg::Key(self.seg, key);
-                seed.deserialize(ValueDe { value, seg: &seg })
-                    .map_err(|e| e.at(&seg))
+                let step = PathStep::Key(self.step, key);
+                seed.deserialize(ValueDe { value, step: &step })
+                    .map_err(|e| e.at(&step))
             }
             None => Err(de::Error::custom("value requested before key")),
         }
@@ -534,7 +534,7 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
 struct EnumDe<'a, 'p> {
     variant: &'a str,
     value: &'a Value,
-    seg: &'p Seg<'p>,
+    step: &'p PathStep<'p>,
 }
 
 impl<'a, 'p> EnumAccess<'a> for EnumDe<'a, 'p> {
@@ -551,7 +551,7 @@ impl<'a, 'p> EnumAccess<'a> for EnumDe<'a, 'p> {
             VariantDe {
                 variant: self.variant,
                 value: self.value,
-                seg: self.seg,
+                step: self.step,
             },
         ))
     }
@@ -560,7 +560,7 @@ impl<'a, 'p> EnumAccess<'a> for EnumDe<'a, 'p> {
 struct VariantDe<'a, 'p> {
     variant: &'a str,
     value: &'a Value,
-    seg: &'p Seg<'p>,
+    step: &'p PathStep<'p>,
 }
 
 impl<'a> VariantAccess<'a> for VariantDe<'a, '_> {
@@ -574,18 +574,18 @@ impl<'a> VariantAccess<'a> for VariantDe<'a, '_> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value, PathError> {
-        let seg = Seg::Key(self.seg, self.variant);
+        let step = PathStep::Key(self.step, self.variant);
         seed.deserialize(ValueDe {
             value: self.value,
-            seg: &seg,
+            step: &step,
         })
     }
 
     fn tuple_variant<V: Visitor<'a>>(self, _len: usize, visitor: V) -> Result<V::Value, PathError> {
-        let seg = Seg::Key(self.seg, self.variant);
+        let step = PathStep::Key(self.step, self.variant);
         ValueDe {
             value: self.value,
-            seg: &seg,
+            step: &step,
         }
         .deserialize_any(visitor)
     }
@@ -595,10 +595,10 @@ impl<'a> VariantAccess<'a> for VariantDe<'a, '_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, PathError> {
-        let seg = Seg::Key(self.seg, self.variant);
+        let step = PathStep::Key(self.step, self.variant);
         ValueDe {
             value: self.value,
-            seg: &seg,
+            step: &step,
         }
         .deserialize_any(visitor)
     }

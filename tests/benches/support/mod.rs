@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use smileid_core::{Client, Environment, RetryPolicy};
-use smileid_emulator::{Emulator, JobSpec, Outcome};
+use smileid_emulator::{Emulator, JobSpec, PresetOutcome};
 use smileid_hyper::{HyperTransport, TokioTimer, rustls};
 
 /// The argument that turns a benchmark binary into an emulator server.
@@ -209,7 +209,7 @@ pub fn serve_emulator(args: &[String]) -> Result<(), String> {
         emulator
             .add_job(
                 JobSpec::new("wait-user", format!("wait-{i}"))
-                    .outcome(Outcome::Approved)
+                    .outcome(PresetOutcome::Approved)
                     .complete_after_polls(pending_polls),
             )
             .map_err(|e| format!("job: {e}"))?;

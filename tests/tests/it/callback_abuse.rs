@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use smileid_core::{
     CallbackError, CallbackPolicy, DEFAULT_MAX_CALLBACK_BYTES, SignatureFailure, verify_callback,
 };
-use smileid_emulator::{Emulator, JobSpec, Outcome};
+use smileid_emulator::{Emulator, JobSpec, PresetOutcome};
 use smileid_sign::{Signer, format_timestamp};
 use smileid_testkit::raw_http::{self, RawServer};
 use smileid_types::Outcome as JobOutcome;
@@ -36,7 +36,7 @@ async fn genuine_callback() -> Vec<u8> {
         .add_job(
             JobSpec::new("cb-user", "cb-job")
                 .job_type(5)
-                .outcome(Outcome::Approved)
+                .outcome(PresetOutcome::Approved)
                 .callback_url(format!("http://{}/callback", receiver.addr())),
         )
         .unwrap();

@@ -11,7 +11,9 @@ use smileid_core::{
     CallbackError, CallbackPolicy, Error, JobStatusQuery, RetryPolicy, SignatureFailure,
     TransportErrorKind, WaitPolicy, verify_callback,
 };
-use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, FaultSpec, JobSpec, Outcome, Seed};
+use smileid_emulator::{
+    DEMO_USER_ID, Emulator, EmulatorHandle, FaultSpec, JobSpec, PresetOutcome, Seed,
+};
 use smileid_hyper::{BuildError, Client};
 use smileid_types::Outcome as JobOutcome;
 
@@ -234,7 +236,7 @@ async fn callback_is_delivered_and_verifies_with_smileid_core() {
     emu.add_job(
         JobSpec::new("cb-user", "cb-job")
             .job_type(5)
-            .outcome(Outcome::Rejected)
+            .outcome(PresetOutcome::Rejected)
             .complete_after_polls(1)
             .callback_url(&receiver.url),
     )

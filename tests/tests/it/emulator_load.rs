@@ -14,7 +14,7 @@ use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use smileid_emulator::{Emulator, JobSpec, MAX_REQUEST_BODY, Outcome};
+use smileid_emulator::{Emulator, JobSpec, MAX_REQUEST_BODY, PresetOutcome};
 use smileid_sign::Signer;
 
 const REQUESTS: usize = 10_000;
@@ -191,14 +191,14 @@ async fn load() {
         .add_job(
             JobSpec::new(JOBS[0].0, JOBS[0].1)
                 .job_type(1)
-                .outcome(Outcome::Approved),
+                .outcome(PresetOutcome::Approved),
         )
         .unwrap();
     emulator
         .add_job(
             JobSpec::new(JOBS[1].0, JOBS[1].1)
                 .job_type(5)
-                .outcome(Outcome::Rejected),
+                .outcome(PresetOutcome::Rejected),
         )
         .unwrap();
     let base = emulator.base_url().to_owned();

@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
-use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, JobSpec, Outcome};
+use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle, JobSpec, PresetOutcome};
 
 /// Longest time one driver run may take.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -174,7 +174,7 @@ fn check_sdk(name: &str, driver: impl Fn(&Path) -> Command) {
     emu.add_job(
         JobSpec::new("sdk-user", "sdk-rejected")
             .job_type(5)
-            .outcome(Outcome::Rejected)
+            .outcome(PresetOutcome::Rejected)
             .history(vec![
                 serde_json::json!({"ResultCode": "1013", "SmileJobID": "0000000007"}),
             ]),

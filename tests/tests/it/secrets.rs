@@ -18,7 +18,7 @@ use smileid_core::{
     CallbackPolicy, CallbackVerifier, Client, Environment, Error, HttpTransport, JobStatusQuery,
     RetryPolicy, TransportError, WaitPolicy, build_job_status_request, verify_callback,
 };
-use smileid_emulator::{Emulator, FaultSpec, JobSpec, Outcome};
+use smileid_emulator::{Emulator, FaultSpec, JobSpec, PresetOutcome};
 use smileid_hyper::{HyperTransport, TokioTimer};
 use smileid_sign::{ApiKey, Signer};
 use smileid_testkit::raw_http::{self, RawServer};
@@ -139,7 +139,7 @@ async fn no_secret_in_logs_debug_or_display() {
         .add_job(
             JobSpec::new("user-cb", "job-cb")
                 .job_type(5)
-                .outcome(Outcome::Approved)
+                .outcome(PresetOutcome::Approved)
                 .complete_after_polls(1)
                 .callback_url(format!("http://{}/callback", callbacks.addr())),
         )

@@ -1119,7 +1119,7 @@ fn verify_callback_checks_a_callback_the_emulator_sent() {
     emulator.add_job(
         JobSpec::new("cb-user", "cb-job")
             .job_type(5)
-            .outcome(smileid_emulator::Outcome::Rejected)
+            .outcome(smileid_emulator::PresetOutcome::Rejected)
             .callback_url(url),
     );
     let body = receive_one_callback(&listener);

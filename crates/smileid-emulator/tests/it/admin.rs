@@ -1,8 +1,6 @@
 //! The admin API, seeds and reset.
 
-mod common;
-
-use common::{Raw, signed_request};
+use crate::common::{Raw, signed_request};
 use http::Method;
 use serde_json::{Value, json};
 use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, JobSpec, Seed};

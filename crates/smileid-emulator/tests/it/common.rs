@@ -1,5 +1,4 @@
 //! A raw hyper client for the emulator's tests (no smileid client involved).
-#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::SystemTime;

@@ -1,39 +1,21 @@
-//! The emulator's state: jobs, faults and the callback log.
-//!
-//! Locks are `std::sync` locks, held only for short, non-async sections;
-//! poisoning is ignored (the protected data stays consistent because every
-//! section either completes or changes nothing).
+//! Jobs: how they are built from a spec, polled, completed and shown.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use smileid_sign::Signer;
-use tokio::sync::watch;
 
-use crate::callback::{CallbackConfig, CallbackSender};
+use super::{State, read, write};
 use crate::error::EmulatorError;
-use crate::results::{demo_jobs, is_approved_code, preset_result};
-use crate::spec::{FaultKind, FaultSpec, JobSpec, Outcome, Seed};
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::results::{is_approved_code, preset_result};
+use crate::spec::{JobSpec, PresetOutcome};
 
 /// The first `SmileJobID` number after a start or reset.
-const FIRST_SMILE_JOB_ID: u64 = 1;
+pub(super) const FIRST_SMILE_JOB_ID: u64 = 1;
 
 /// One job, with its pre-serialized answers.
 pub(crate) struct Job {
@@ -62,7 +44,7 @@ pub(crate) struct Job {
 }
 
 /// What a poll of a job found.
-pub(crate) struct PollOutcome {
+pub(crate) struct JobPoll {
     pub complete: bool,
     pub just_completed: bool,
 }
@@ -73,10 +55,10 @@ impl Job {
     }
 
     /// Counts one status poll and tells whether the job is complete.
-    pub fn poll(&self) -> PollOutcome {
+    pub fn poll(&self) -> JobPoll {
         if self.complete.load(Ordering::Acquire) {
             self.polls.fetch_add(1, Ordering::Relaxed);
-            return PollOutcome {
+            return JobPoll {
                 complete: true,
                 just_completed: false,
             };
@@ -90,12 +72,12 @@ impl Job {
         });
         if by_polls || by_time {
             let just_completed = self.mark_complete();
-            PollOutcome {
+            JobPoll {
                 complete: true,
                 just_completed,
             }
         } else {
-            PollOutcome {
+            JobPoll {
                 complete: false,
                 just_completed: false,
             }
@@ -154,162 +136,7 @@ pub struct JobInfo {
     pub result: Value,
 }
 
-/// An installed fault.
-struct ActiveFault {
-    id: u64,
-    spec: FaultSpec,
-    remaining: Option<u32>,
-    hits: u64,
-}
-
-/// A snapshot of an installed fault, as shown by `GET /admin/faults` and
-/// [`EmulatorHandle::faults`](crate::EmulatorHandle::faults).
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FaultInfo {
-    /// The fault's id, for `DELETE /admin/faults/{id}` and
-    /// [`EmulatorHandle::remove_fault`](crate::EmulatorHandle::remove_fault).
-    pub id: u64,
-    /// The fault as installed.
-    #[serde(flatten)]
-    pub spec: FaultSpec,
-    /// How many more requests it applies to (`None`: until cleared).
-    pub remaining: Option<u32>,
-    /// How many requests it has applied to so far.
-    pub hits: u64,
-}
-
-/// What the fault table decided for one request.
-#[derive(Default)]
-pub(crate) struct FaultDecision {
-    pub delay: Duration,
-    pub action: Option<FaultKind>,
-}
-
-/// One attempt to deliver a callback.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CallbackDelivery {
-    /// The callback URL.
-    pub url: String,
-    /// The job's user id.
-    pub user_id: String,
-    /// The job's job id.
-    pub job_id: String,
-    /// The attempt number, starting at 1.
-    pub attempt: u32,
-    /// The receiver's HTTP status, when it answered.
-    pub status: Option<u16>,
-    /// Why the attempt failed without a status (connection error, timeout).
-    pub error: Option<String>,
-    /// Whether the receiver accepted the callback (a 2xx status).
-    pub delivered: bool,
-    /// When the attempt ended (ISO 8601, UTC).
-    pub at: String,
-}
-
-/// What [`State::new`] needs.
-pub(crate) struct StateInit {
-    pub signer: Signer,
-    pub wrong_signer: Signer,
-    pub origin: String,
-    pub base_url: String,
-    pub ca_pem: Option<String>,
-    pub demo_jobs: bool,
-    pub seed: Seed,
-    pub read_timeout: Duration,
-    pub callback_config: CallbackConfig,
-    pub runtime: tokio::runtime::Handle,
-    pub shutdown: watch::Receiver<bool>,
-}
-
-/// Everything the server and the handle share.
-pub(crate) struct State {
-    pub signer: Signer,
-    /// Signs with a key the clients do not know (the wrong-signature fault).
-    pub wrong_signer: Signer,
-    /// `http://127.0.0.1:PORT` or `https://...`: used for image links.
-    pub origin: String,
-    /// `{origin}/v1`.
-    pub base_url: String,
-    /// The CA certificate clients must trust, when TLS is on.
-    pub ca_pem: Option<String>,
-    pub demo_jobs: bool,
-    pub seed: Seed,
-    /// Longest wait for a handshake, request head or request body.
-    pub read_timeout: Duration,
-    jobs: RwLock<HashMap<String, HashMap<String, Arc<Job>>>>,
-    faults: Mutex<Vec<ActiveFault>>,
-    /// Number of installed faults: lets the hot path skip the fault lock.
-    fault_count: AtomicUsize,
-    next_fault_id: AtomicU64,
-    next_smile_job_id: AtomicU64,
-    generation: AtomicU64,
-    deliveries: Mutex<Vec<CallbackDelivery>>,
-    delivery_count: watch::Sender<usize>,
-    pub callbacks: CallbackSender,
-    pub runtime: tokio::runtime::Handle,
-    pub shutdown: watch::Receiver<bool>,
-}
-
 impl State {
-    pub fn new(init: StateInit) -> Self {
-        let (delivery_count, _) = watch::channel(0);
-        Self {
-            signer: init.signer,
-            wrong_signer: init.wrong_signer,
-            origin: init.origin,
-            base_url: init.base_url,
-            ca_pem: init.ca_pem,
-            demo_jobs: init.demo_jobs,
-            seed: init.seed,
-            read_timeout: init.read_timeout,
-            jobs: RwLock::new(HashMap::new()),
-            faults: Mutex::new(Vec::new()),
-            fault_count: AtomicUsize::new(0),
-            next_fault_id: AtomicU64::new(1),
-            next_smile_job_id: AtomicU64::new(FIRST_SMILE_JOB_ID),
-            generation: AtomicU64::new(0),
-            deliveries: Mutex::new(Vec::new()),
-            delivery_count,
-            callbacks: CallbackSender::new(init.callback_config),
-            runtime: init.runtime,
-            shutdown: init.shutdown,
-        }
-    }
-
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// Puts the state back to how it was at start: demo and seed jobs, seed
-    /// faults, an empty callback log.
-    pub fn reset(self: &Arc<Self>) -> Result<(), EmulatorError> {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        write(&self.jobs).clear();
-        {
-            let mut faults = lock(&self.faults);
-            faults.clear();
-            self.fault_count.store(0, Ordering::Release);
-        }
-        lock(&self.deliveries).clear();
-        self.delivery_count.send_replace(0);
-        self.next_smile_job_id
-            .store(FIRST_SMILE_JOB_ID, Ordering::Release);
-        if self.demo_jobs {
-            for spec in demo_jobs() {
-                self.add_job(spec)?;
-            }
-        }
-        for spec in self.seed.jobs.clone() {
-            self.add_job(spec)?;
-        }
-        for fault in self.seed.faults.clone() {
-            self.add_fault(fault)?;
-        }
-        Ok(())
-    }
-
     /// Looks a job up without allocating.
     pub fn job(&self, user_id: &str, job_id: &str) -> Option<Arc<Job>> {
         read(&self.jobs)
@@ -456,7 +283,7 @@ impl State {
             Some(_) => return Err(invalid("result must be a JSON object".into())),
             None => {
                 let job_type = spec.job_type.unwrap_or(1);
-                let outcome = spec.outcome.unwrap_or(Outcome::Approved);
+                let outcome = spec.outcome.unwrap_or(PresetOutcome::Approved);
                 let result = preset_result(
                     outcome,
                     job_type,
@@ -512,123 +339,6 @@ impl State {
             created_at: SystemTime::now(),
             generation: self.generation(),
         })
-    }
-
-    // ----- faults -----
-
-    pub fn add_fault(&self, spec: FaultSpec) -> Result<FaultInfo, EmulatorError> {
-        spec.validate().map_err(EmulatorError::InvalidFault)?;
-        let id = self.next_fault_id.fetch_add(1, Ordering::AcqRel);
-        let fault = ActiveFault {
-            id,
-            remaining: spec.count,
-            spec,
-            hits: 0,
-        };
-        let info = fault_info(&fault);
-        let mut faults = lock(&self.faults);
-        faults.push(fault);
-        self.fault_count.store(faults.len(), Ordering::Release);
-        Ok(info)
-    }
-
-    pub fn faults(&self) -> Vec<FaultInfo> {
-        lock(&self.faults).iter().map(fault_info).collect()
-    }
-
-    pub fn remove_fault(&self, id: u64) -> bool {
-        let mut faults = lock(&self.faults);
-        let before = faults.len();
-        faults.retain(|f| f.id != id);
-        self.fault_count.store(faults.len(), Ordering::Release);
-        faults.len() != before
-    }
-
-    pub fn clear_faults(&self) {
-        let mut faults = lock(&self.faults);
-        faults.clear();
-        self.fault_count.store(0, Ordering::Release);
-    }
-
-    /// Picks the faults for one request: every matching latency fault, plus
-    /// the first matching fault of another kind. Counts are consumed.
-    pub fn take_faults(&self, user_id: Option<&str>, job_id: Option<&str>) -> FaultDecision {
-        if self.fault_count.load(Ordering::Acquire) == 0 {
-            return FaultDecision::default();
-        }
-        let mut decision = FaultDecision::default();
-        let mut faults = lock(&self.faults);
-        for fault in faults.iter_mut() {
-            let matches = fault
-                .spec
-                .user_id
-                .as_deref()
-                .is_none_or(|u| Some(u) == user_id)
-                && fault
-                    .spec
-                    .job_id
-                    .as_deref()
-                    .is_none_or(|j| Some(j) == job_id);
-            if !matches || fault.remaining == Some(0) {
-                continue;
-            }
-            let applies = match &fault.spec.kind {
-                FaultKind::Latency(d) => {
-                    decision.delay = decision.delay.saturating_add(*d);
-                    true
-                }
-                other if decision.action.is_none() => {
-                    decision.action = Some(other.clone());
-                    true
-                }
-                _ => false,
-            };
-            if applies {
-                fault.hits = fault.hits.saturating_add(1);
-                if let Some(r) = fault.remaining.as_mut() {
-                    *r = r.saturating_sub(1);
-                }
-            }
-        }
-        faults.retain(|f| f.remaining != Some(0));
-        self.fault_count.store(faults.len(), Ordering::Release);
-        decision
-    }
-
-    // ----- callback log -----
-
-    pub fn record_delivery(&self, delivery: CallbackDelivery, generation: u64) {
-        if generation != self.generation() {
-            return;
-        }
-        let len = {
-            let mut log = lock(&self.deliveries);
-            log.push(delivery);
-            log.len()
-        };
-        self.delivery_count.send_replace(len);
-    }
-
-    pub fn deliveries(&self) -> Vec<CallbackDelivery> {
-        lock(&self.deliveries).clone()
-    }
-
-    pub fn clear_deliveries(&self) {
-        lock(&self.deliveries).clear();
-        self.delivery_count.send_replace(0);
-    }
-
-    pub fn delivery_watch(&self) -> watch::Receiver<usize> {
-        self.delivery_count.subscribe()
-    }
-}
-
-fn fault_info(f: &ActiveFault) -> FaultInfo {
-    FaultInfo {
-        id: f.id,
-        spec: f.spec.clone(),
-        remaining: f.remaining,
-        hits: f.hits,
     }
 }
 

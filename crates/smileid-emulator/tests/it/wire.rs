@@ -1,8 +1,6 @@
 //! The exact wire shape of `POST /v1/job_status` answers.
 
-mod common;
-
-use common::{Raw, assert_signed, signed_request};
+use crate::common::{Raw, assert_signed, signed_request};
 use serde_json::{Value, json};
 use smileid_emulator::{DEMO_USER_ID, Emulator, JobSpec};
 use smileid_types::JobStatusResponse;
@@ -294,7 +292,7 @@ async fn custom_history_image_links_and_job_success() {
     emu.add_job(
         JobSpec::new("u", "j")
             .job_type(6)
-            .outcome(smileid_emulator::Outcome::Provisional)
+            .outcome(smileid_emulator::PresetOutcome::Provisional)
             .job_success(true)
             .history(vec![
                 json!({"ResultCode": "0812"}),

@@ -1,14 +1,12 @@
 //! Authentication and malformed requests: JSON errors with Smile ID codes.
 
-mod common;
-
-use common::{Raw, signed_request};
+use crate::common::{Raw, signed_request};
 use http::Method;
 use serde_json::{Value, json};
 use smileid_emulator::{DEMO_USER_ID, Emulator, MAX_REQUEST_BODY};
 use smileid_types::ApiErrorBody;
 
-fn assert_error(answer: &common::Answer, status: u16, code: &str) {
+fn assert_error(answer: &crate::common::Answer, status: u16, code: &str) {
     assert_eq!(
         answer.status,
         status,
@@ -300,4 +298,54 @@ async fn plain_http_to_a_tls_emulator_fails_cleanly() {
         .job_status(&signed_request(&emu, DEMO_USER_ID, "demo-approved"))
         .await;
     assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn booleans_are_read_as_smileid_types_reads_them() {
+    let emu = Emulator::start().await.expect("starts");
+    let raw = Raw::new(&emu);
+    for (value, with_history) in [
+        (json!(true), true),
+        (json!("true"), true),
+        (json!(" True "), true),
+        (json!(1), true),
+        (json!(false), false),
+        (json!("false"), false),
+        (json!(0), false),
+        (Value::Null, false),
+    ] {
+        let mut req = signed_request(&emu, DEMO_USER_ID, "demo-approved");
+        req["history"] = value.clone();
+        let answer = raw.job_status(&req).await;
+        assert_eq!(answer.status, 200, "history {value}");
+        assert_eq!(
+            answer.json().get("history").is_some(),
+            with_history,
+            "history {value}"
+        );
+    }
+    for value in [json!(2), json!("yes"), json!("")] {
+        let mut req = signed_request(&emu, DEMO_USER_ID, "demo-approved");
+        req["image_links"] = value;
+        assert_error(&raw.job_status(&req).await, 400, "2204");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_type_wins_over_a_missing_field() {
+    let emu = Emulator::start().await.expect("starts");
+    let raw = Raw::new(&emu);
+    let mut req = signed_request(&emu, DEMO_USER_ID, "demo-approved");
+    req.as_object_mut().map(|o| o.remove("job_id"));
+    req["partner_id"] = Value::Null;
+    req["user_id"] = json!(7);
+    assert_error(&raw.job_status(&req).await, 400, "2204");
+    // Without the wrong type, every missing field is named.
+    req["user_id"] = json!(DEMO_USER_ID);
+    let answer = raw.job_status(&req).await;
+    assert_error(&answer, 400, "2213");
+    assert_eq!(
+        answer.json()["error"],
+        "A required parameter is missing: partner_id, job_id"
+    );
 }

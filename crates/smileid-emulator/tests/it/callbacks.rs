@@ -1,13 +1,11 @@
 //! Callback delivery: signed bodies, retries, the delivery log.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Raw, Receiver, signed_request};
+use crate::common::{Raw, Receiver, signed_request};
 use http::Method;
 use serde_json::{Value, json};
-use smileid_emulator::{Emulator, JobSpec, Outcome};
+use smileid_emulator::{Emulator, JobSpec, PresetOutcome};
 use smileid_types::CallbackBody;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -19,7 +17,7 @@ async fn completed_job_posts_a_signed_flat_result() {
     emu.add_job(
         JobSpec::new("cb-user", "cb-job")
             .job_type(5)
-            .outcome(Outcome::Approved)
+            .outcome(PresetOutcome::Approved)
             .complete_after_polls(1)
             .callback_url(&receiver.url),
     )

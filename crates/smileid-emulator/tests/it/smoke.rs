@@ -1,8 +1,6 @@
 //! Starting emulators and reading demo jobs over HTTP and HTTPS.
 
-mod common;
-
-use common::{Raw, assert_signed, signed_request};
+use crate::common::{Raw, assert_signed, signed_request};
 use smileid_emulator::Emulator;
 
 #[tokio::test]

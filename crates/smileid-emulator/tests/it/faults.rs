@@ -1,10 +1,8 @@
 //! Fault injection: every kind, counts, scopes, and the admin API for it.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{Raw, assert_signed, signed_request};
+use crate::common::{Raw, assert_signed, signed_request};
 use http::Method;
 use serde_json::json;
 use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, FaultKind, FaultSpec};
@@ -345,4 +343,57 @@ async fn faults_over_the_admin_api() {
                 .is_some_and(|e| !e.is_empty())
         );
     }
+}
+
+#[tokio::test]
+async fn a_fault_can_target_an_endpoint() {
+    let emu = Emulator::start().await.expect("starts");
+    let info = emu
+        .set_fault(FaultSpec::http_error(503, "2201", "System error").for_endpoint("job_status"))
+        .expect("fault");
+    assert_eq!(info.spec.endpoint.as_deref(), Some("job_status"));
+    let raw = Raw::new(&emu);
+    let answer = raw
+        .job_status(&signed_request(&emu, DEMO_USER_ID, "demo-approved"))
+        .await;
+    assert_eq!(answer.status, 503);
+    // Requests outside `/v1` never meet a fault.
+    let health = raw
+        .send(
+            Method::GET,
+            &format!("{}/healthz", emu.admin_url().trim_end_matches("/admin")),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(health.status, 200);
+    assert_eq!(emu.faults()[0].hits, 1);
+}
+
+#[tokio::test]
+async fn an_unknown_endpoint_is_refused() {
+    let emu = Emulator::start().await.expect("starts");
+    let err = emu
+        .set_fault(FaultSpec::drop_connection().for_endpoint("jobstatus"))
+        .expect_err("no such endpoint");
+    match err {
+        EmulatorError::InvalidFault(message) => {
+            assert!(
+                message.contains("unknown endpoint `jobstatus`"),
+                "{message}"
+            );
+            assert!(message.contains("job_status"), "{message}");
+        }
+        other => panic!("expected InvalidFault, got {other:?}"),
+    }
+    // The same over the admin API, from JSON.
+    let raw = Raw::new(&emu);
+    let answer = raw
+        .send(
+            Method::POST,
+            &format!("{}/faults", emu.admin_url()),
+            serde_json::to_vec(&json!({"kind": "html_502", "endpoint": "nope"})).expect("json"),
+        )
+        .await;
+    assert_eq!(answer.status, 400);
+    assert!(emu.faults().is_empty());
 }

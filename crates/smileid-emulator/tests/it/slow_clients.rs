@@ -1,10 +1,8 @@
 //! Slow or silent clients are disconnected after the read timeout.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Raw, signed_request};
+use crate::common::{Raw, signed_request};
 use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -1,10 +1,8 @@
 //! Many emulators, concurrency, shutdown and drop.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Raw, signed_request};
+use crate::common::{Raw, signed_request};
 use smileid_emulator::{DEMO_USER_ID, Emulator, EmulatorError, FaultSpec, JobSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -30,7 +28,7 @@ async fn concurrent_requests_are_all_answered_correctly() {
                     .await
                     .json();
                 assert_eq!(body["code"], code);
-                common::assert_signed(&emu, &body);
+                crate::common::assert_signed(&emu, &body);
             }
         });
     }

@@ -1,0 +1,3 @@
+//! The `/v1` endpoints, one module each.
+
+pub(crate) mod job_status;

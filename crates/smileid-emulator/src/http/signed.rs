@@ -1,0 +1,149 @@
+//! The signed-request extractor: every signed `/v1` endpoint's body is read,
+//! checked and authorized here, with Smile ID's answers for each failure.
+//!
+//! In order, as Smile ID checks them:
+//! 1. the body limit ([`MAX_BODY`]; `413`);
+//! 2. a JSON object in valid UTF-8, or `2203 Invalid JSON`;
+//! 3. every field of the right type, or `2204` (a wrong type wins over a
+//!    missing field);
+//! 4. every required field present and not `null`, or `2213`, naming them
+//!    all;
+//! 5. this partner's id and a valid signature over the request's own
+//!    timestamp, or `401` `2205`.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, Request};
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use smileid_sign::Signer;
+
+use super::body::{MAX_BODY, read_body};
+use super::faults::WrongSignature;
+use super::reply::Reply;
+use crate::state::State;
+
+/// Smile ID's words for a refused signature.
+const NOT_AUTHORIZED: &str = "You're not authorized to do that";
+
+/// A request body that carries Smile ID's signed envelope.
+pub(crate) trait SignedRequest: DeserializeOwned {
+    /// The top-level string fields the request cannot do without; a missing
+    /// or `null` one is answered `2213`.
+    const REQUIRED: &'static [&'static str];
+
+    /// `(partner_id, timestamp, signature)`.
+    fn envelope(&self) -> (&str, &str, &str);
+}
+
+/// A parsed, authorized request, and how its answer is to be signed.
+pub(crate) struct Signed<T> {
+    /// The request.
+    pub request: T,
+    /// Set by the `wrong_signature` fault.
+    wrong_signature: bool,
+}
+
+impl<T> Signed<T> {
+    /// The signer for the answer: the partner's, or (`wrong_signature`
+    /// fault) one with a key the client does not know.
+    pub fn answer_signer<'s>(&self, state: &'s State) -> &'s Signer {
+        if self.wrong_signature {
+            &state.wrong_signer
+        } else {
+            &state.signer
+        }
+    }
+}
+
+impl<T: SignedRequest> FromRequest<Arc<State>> for Signed<T> {
+    type Rejection = Reply;
+
+    async fn from_request(req: Request, state: &Arc<State>) -> Result<Self, Reply> {
+        let wrong_signature = req.extensions().get::<WrongSignature>().is_some();
+        let (parts, body) = req.into_parts();
+        let body = read_body(&parts.headers, body, MAX_BODY, state.read_timeout).await?;
+        let request = authorize::<T>(&state.signer, &body)?;
+        Ok(Self {
+            request,
+            wrong_signature,
+        })
+    }
+}
+
+/// Parses and authorizes `body` (points 2 to 5 of the module docs).
+pub(crate) fn authorize<T: SignedRequest>(signer: &Signer, body: &[u8]) -> Result<T, Reply> {
+    let request = parse::<T>(body)?;
+    let (partner_id, timestamp, signature) = request.envelope();
+    if partner_id != signer.partner_id() || signer.verify(timestamp, signature).is_err() {
+        return Err(Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "2205",
+            NOT_AUTHORIZED,
+        ));
+    }
+    Ok(request)
+}
+
+fn invalid_json(detail: &dyn std::fmt::Display) -> Reply {
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        "2203",
+        &format!("Invalid JSON: {detail}"),
+    )
+}
+
+fn wrong_type(detail: &dyn std::fmt::Display) -> Reply {
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        "2204",
+        &format!("A parameter is of the wrong type: {detail}"),
+    )
+}
+
+fn parse<T: SignedRequest>(body: &[u8]) -> Result<T, Reply> {
+    // A derived struct also reads a JSON array (fields by position), which
+    // Smile ID refuses: only an object is a request.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(invalid_json(&"expected a JSON object"));
+    }
+    // JSON text is UTF-8; serde_json checks only the strings it keeps, not
+    // those of ignored keys.
+    if let Err(e) = std::str::from_utf8(body) {
+        return Err(invalid_json(&format_args!(
+            "invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        )));
+    }
+    let first = match serde_json::from_slice::<T>(body) {
+        Ok(request) => return Ok(request),
+        Err(e) => e,
+    };
+    // An object whose fields are wrong, or not JSON at all? (`Value`, not
+    // `IgnoredAny`: the latter lets invalid UTF-8 in strings pass.)
+    let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
+        return Err(invalid_json(&first));
+    };
+    let missing: Vec<&str> = T::REQUIRED
+        .iter()
+        .copied()
+        .filter(|key| map.get(*key).is_none_or(Value::is_null))
+        .collect();
+    if missing.is_empty() {
+        return Err(wrong_type(&first));
+    }
+    // A wrong type elsewhere wins over the missing fields: decode again with
+    // them filled in to find out.
+    for key in &missing {
+        map.insert((*key).to_owned(), Value::String(String::new()));
+    }
+    match serde_json::from_value::<T>(Value::Object(map)) {
+        Ok(_) => Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "2213",
+            &format!("A required parameter is missing: {}", missing.join(", ")),
+        )),
+        Err(e) => Err(wrong_type(&e)),
+    }
+}

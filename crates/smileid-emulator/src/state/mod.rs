@@ -1,0 +1,144 @@
+//! The emulator's state: jobs, faults and the callback log.
+//!
+//! Locks are `std::sync` locks, held only for short, non-async sections;
+//! poisoning is ignored (the protected data stays consistent because every
+//! section either completes or changes nothing).
+
+mod callbacks;
+mod faults;
+mod jobs;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use smileid_sign::Signer;
+use tokio::sync::watch;
+
+use crate::callback::{CallbackConfig, CallbackSender};
+use crate::error::EmulatorError;
+use crate::results::demo_jobs;
+use crate::spec::Seed;
+
+pub use callbacks::CallbackDelivery;
+use faults::ActiveFault;
+pub use faults::FaultInfo;
+use jobs::FIRST_SMILE_JOB_ID;
+pub(crate) use jobs::Job;
+pub use jobs::JobInfo;
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What [`State::new`] needs.
+pub(crate) struct StateInit {
+    pub signer: Signer,
+    pub wrong_signer: Signer,
+    pub origin: String,
+    pub base_url: String,
+    pub ca_pem: Option<String>,
+    pub demo_jobs: bool,
+    pub seed: Seed,
+    pub read_timeout: Duration,
+    pub callback_config: CallbackConfig,
+    pub runtime: tokio::runtime::Handle,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Everything the server and the handle share.
+pub(crate) struct State {
+    pub signer: Signer,
+    /// Signs with a key the clients do not know (the wrong-signature fault).
+    pub wrong_signer: Signer,
+    /// `http://127.0.0.1:PORT` or `https://...`: used for image links.
+    pub origin: String,
+    /// `{origin}/v1`.
+    pub base_url: String,
+    /// The CA certificate clients must trust, when TLS is on.
+    pub ca_pem: Option<String>,
+    pub demo_jobs: bool,
+    pub seed: Seed,
+    /// Longest wait for a handshake, request head or request body.
+    pub read_timeout: Duration,
+    jobs: RwLock<HashMap<String, HashMap<String, Arc<Job>>>>,
+    faults: Mutex<Vec<ActiveFault>>,
+    /// Number of installed faults: lets the hot path skip the fault lock.
+    fault_count: AtomicUsize,
+    next_fault_id: AtomicU64,
+    next_smile_job_id: AtomicU64,
+    generation: AtomicU64,
+    deliveries: Mutex<Vec<CallbackDelivery>>,
+    delivery_count: watch::Sender<usize>,
+    pub callbacks: CallbackSender,
+    pub runtime: tokio::runtime::Handle,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl State {
+    pub fn new(init: StateInit) -> Self {
+        let (delivery_count, _) = watch::channel(0);
+        Self {
+            signer: init.signer,
+            wrong_signer: init.wrong_signer,
+            origin: init.origin,
+            base_url: init.base_url,
+            ca_pem: init.ca_pem,
+            demo_jobs: init.demo_jobs,
+            seed: init.seed,
+            read_timeout: init.read_timeout,
+            jobs: RwLock::new(HashMap::new()),
+            faults: Mutex::new(Vec::new()),
+            fault_count: AtomicUsize::new(0),
+            next_fault_id: AtomicU64::new(1),
+            next_smile_job_id: AtomicU64::new(FIRST_SMILE_JOB_ID),
+            generation: AtomicU64::new(0),
+            deliveries: Mutex::new(Vec::new()),
+            delivery_count,
+            callbacks: CallbackSender::new(init.callback_config),
+            runtime: init.runtime,
+            shutdown: init.shutdown,
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Puts the state back to how it was at start: demo and seed jobs, seed
+    /// faults, an empty callback log.
+    pub fn reset(self: &Arc<Self>) -> Result<(), EmulatorError> {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        write(&self.jobs).clear();
+        {
+            let mut faults = lock(&self.faults);
+            faults.clear();
+            self.fault_count.store(0, Ordering::Release);
+        }
+        lock(&self.deliveries).clear();
+        self.delivery_count.send_replace(0);
+        self.next_smile_job_id
+            .store(FIRST_SMILE_JOB_ID, Ordering::Release);
+        if self.demo_jobs {
+            for spec in demo_jobs() {
+                self.add_job(spec)?;
+            }
+        }
+        for spec in self.seed.jobs.clone() {
+            self.add_job(spec)?;
+        }
+        for fault in self.seed.faults.clone() {
+            self.add_fault(fault)?;
+        }
+        Ok(())
+    }
+}

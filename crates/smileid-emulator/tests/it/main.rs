@@ -1,0 +1,11 @@
+//! The emulator's integration tests: one binary, a module per area.
+
+mod admin;
+mod callbacks;
+mod common;
+mod errors;
+mod faults;
+mod lifecycle;
+mod slow_clients;
+mod smoke;
+mod wire;
