@@ -182,9 +182,12 @@ impl<'a> RequestContext<'a> {
         path: &str,
         body: &T,
     ) -> Result<http::Request<Bytes>, Error> {
-        let body = serde_json::to_vec(body).map_err(|_| {
+        // Most request bodies fit in 512 bytes: one allocation, no regrowth.
+        let mut out = Vec::with_capacity(512);
+        serde_json::to_writer(&mut out, body).map_err(|_| {
             Error::InvalidConfig(ConfigError::new("could not encode the request body"))
         })?;
+        let body = out;
         let len = body.len();
         let mut request = http::Request::new(Bytes::from(body));
         *request.method_mut() = Method::POST;
