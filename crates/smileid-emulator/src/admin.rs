@@ -15,7 +15,7 @@ use crate::error::EmulatorError;
 use crate::http::body::read_body;
 use crate::http::only;
 use crate::http::reply::Reply;
-use crate::spec::{FaultSpec, JobSpec};
+use crate::spec::{FaultSpec, JobSpec, PresetOutcome};
 use crate::state::State;
 
 /// Largest accepted admin request body (results can be large).
@@ -126,6 +126,7 @@ pub(crate) fn routes() -> Router<Arc<State>> {
             "/admin/callbacks",
             only(get(list_callbacks).delete(clear_callbacks), "GET, DELETE"),
         )
+        .route("/admin/presets", only(post(add_presets), "POST"))
         .route("/admin/reset", only(post(reset), "POST"))
 }
 
@@ -233,6 +234,33 @@ async fn complete_job(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Repl
         Some(info) => ok(StatusCode::OK, &info),
         None => no_job(&user, &job),
     }
+}
+
+/// An outcome chosen in advance for the job an entry call will create.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Preset {
+    user_id: String,
+    job_id: String,
+    outcome: PresetOutcome,
+}
+
+async fn add_presets(AxumState(state): AxumState<Arc<State>>, req: Request) -> Reply {
+    let presets = match json_body::<Preset>(&state, req).await {
+        Err(reply) => return reply,
+        Ok(OneOrMany::One(preset)) => vec![preset],
+        Ok(OneOrMany::Many(presets)) => presets,
+    };
+    if presets
+        .iter()
+        .any(|p| p.user_id.is_empty() || p.job_id.is_empty())
+    {
+        return bad_request("a preset needs a user_id and a job_id");
+    }
+    for p in &presets {
+        state.preset_outcome(&p.user_id, &p.job_id, p.outcome);
+    }
+    no_content()
 }
 
 async fn list_faults(AxumState(state): AxumState<Arc<State>>) -> Reply {

@@ -16,7 +16,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::callback::CallbackConfig;
 use crate::error::EmulatorError;
-use crate::spec::{FaultSpec, JobSpec, Seed};
+use crate::spec::{FaultSpec, JobSpec, PresetOutcome, Seed};
 use crate::state::{CallbackDelivery, FaultInfo, JobInfo, State, StateInit};
 use crate::tls::make_tls;
 
@@ -463,6 +463,15 @@ impl EmulatorHandle {
             path: path.to_path_buf(),
             source,
         })
+    }
+
+    /// Chooses the outcome of the job that the next ID lookup, business
+    /// verification or AML check for `user_id` and `job_id` creates, in place
+    /// of the one its ID number (or name) gives; used up by that call. For
+    /// AML, [`PresetOutcome::Approved`] means "not on the list" and any
+    /// other outcome "found". Cleared by a reset.
+    pub fn preset_outcome(&self, user_id: &str, job_id: &str, outcome: PresetOutcome) {
+        self.state.preset_outcome(user_id, job_id, outcome);
     }
 
     /// Adds a job, replacing any job with the same user id and job id.

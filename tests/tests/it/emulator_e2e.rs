@@ -159,8 +159,8 @@ async fn wait_gives_up_on_a_job_that_never_completes() {
 
 /// A tiny HTTP server that answers each callback with the next status of
 /// `script` (then 200) and keeps every body.
-struct CallbackReceiver {
-    url: String,
+pub(crate) struct CallbackReceiver {
+    pub(crate) url: String,
     bodies: Arc<Mutex<Vec<Bytes>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -172,7 +172,7 @@ impl Drop for CallbackReceiver {
 }
 
 impl CallbackReceiver {
-    async fn start(script: Vec<u16>) -> Self {
+    pub(crate) async fn start(script: Vec<u16>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("receiver binds");
@@ -216,7 +216,7 @@ impl CallbackReceiver {
         Self { url, bodies, task }
     }
 
-    fn bodies(&self) -> Vec<Bytes> {
+    pub(crate) fn bodies(&self) -> Vec<Bytes> {
         self.bodies
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -5,5 +5,6 @@ mod emulator_e2e;
 mod emulator_load;
 mod faults;
 mod fuzz;
+mod lookups_e2e;
 mod official_sdks;
 mod secrets;

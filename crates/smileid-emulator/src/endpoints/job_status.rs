@@ -10,15 +10,20 @@ use smileid_sign::Signer;
 use smileid_types::job_status::JobStatusRequest;
 
 use crate::http::reply::Reply;
-use crate::http::signed::{Signed, SignedRequest, authorize};
+use crate::http::signed::{Field, Signed, SignedRequest, authorize};
 use crate::state::State;
 
 /// `image_links` of a job without a result.
 const NO_IMAGES: &[u8] = br#"{"error":"No images were received for this job"}"#;
 
 impl SignedRequest for JobStatusRequest {
-    const REQUIRED: &'static [&'static str] =
-        &["partner_id", "timestamp", "signature", "user_id", "job_id"];
+    const REQUIRED: &'static [Field] = &[
+        Field::text("partner_id"),
+        Field::text("timestamp"),
+        Field::text("signature"),
+        Field::text("user_id"),
+        Field::text("job_id"),
+    ];
 
     fn envelope(&self) -> (&str, &str, &str) {
         (&self.partner_id, &self.timestamp, self.signature.as_str())

@@ -1,3 +1,7 @@
 //! The `/v1` endpoints, one module each.
 
+pub(crate) mod aml;
+pub(crate) mod business_verification;
+pub(crate) mod entry;
+pub(crate) mod id_verification;
 pub(crate) mod job_status;

@@ -31,7 +31,14 @@ use crate::endpoints;
 use crate::state::State;
 
 /// The names of the `/v1` endpoints, as a fault's `endpoint` gives them.
-pub(crate) const ENDPOINTS: &[&str] = &["job_status"];
+pub(crate) const ENDPOINTS: &[&str] = &[
+    "job_status",
+    "id_verification",
+    "async_id_verification",
+    "business_verification",
+    "async_business_verification",
+    "aml",
+];
 
 /// A 1x1 PNG, served for image links.
 const PIXEL_PNG: &[u8] = &[
@@ -69,6 +76,23 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             "/v1/job_status",
             signed_post(&state, endpoints::job_status::handle),
         )
+        .route(
+            "/v1/id_verification",
+            signed_post(&state, endpoints::id_verification::handle),
+        )
+        .route(
+            "/v1/async_id_verification",
+            signed_post(&state, endpoints::id_verification::handle_async),
+        )
+        .route(
+            "/v1/business_verification",
+            signed_post(&state, endpoints::business_verification::handle),
+        )
+        .route(
+            "/v1/async_business_verification",
+            signed_post(&state, endpoints::business_verification::handle_async),
+        )
+        .route("/v1/aml", signed_post(&state, endpoints::aml::handle))
         .route(
             "/images/{*rest}",
             only(get(|| async { image() }), "GET, HEAD"),

@@ -27,11 +27,54 @@ use crate::state::State;
 /// Smile ID's words for a refused signature.
 const NOT_AUTHORIZED: &str = "You're not authorized to do that";
 
+/// A top-level field a request cannot do without.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    name: &'static str,
+    /// A stand-in value of the right JSON type, used to find wrong types
+    /// among the other fields when this one is missing.
+    stand_in: fn() -> Value,
+}
+
+impl Field {
+    /// A required string.
+    pub const fn text(name: &'static str) -> Self {
+        Self {
+            name,
+            stand_in: || Value::String(String::new()),
+        }
+    }
+
+    /// A required object.
+    pub const fn object(name: &'static str) -> Self {
+        Self {
+            name,
+            stand_in: || Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// A required array.
+    pub const fn array(name: &'static str) -> Self {
+        Self {
+            name,
+            stand_in: || Value::Array(Vec::new()),
+        }
+    }
+
+    /// A required number.
+    pub const fn number(name: &'static str) -> Self {
+        Self {
+            name,
+            stand_in: || Value::from(0),
+        }
+    }
+}
+
 /// A request body that carries Smile ID's signed envelope.
 pub(crate) trait SignedRequest: DeserializeOwned {
-    /// The top-level string fields the request cannot do without; a missing
-    /// or `null` one is answered `2213`.
-    const REQUIRED: &'static [&'static str];
+    /// The top-level fields the request cannot do without; a missing or
+    /// `null` one is answered `2213`.
+    const REQUIRED: &'static [Field];
 
     /// `(partner_id, timestamp, signature)`.
     fn envelope(&self) -> (&str, &str, &str);
@@ -102,6 +145,15 @@ fn wrong_type(detail: &dyn std::fmt::Display) -> Reply {
     )
 }
 
+/// `2213`, naming what is missing.
+pub(crate) fn missing_parameter(names: &str) -> Reply {
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        "2213",
+        &format!("A required parameter is missing: {names}"),
+    )
+}
+
 fn parse<T: SignedRequest>(body: &[u8]) -> Result<T, Reply> {
     // A derived struct also reads a JSON array (fields by position), which
     // Smile ID refuses: only an object is a request.
@@ -125,25 +177,23 @@ fn parse<T: SignedRequest>(body: &[u8]) -> Result<T, Reply> {
     let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
         return Err(invalid_json(&first));
     };
-    let missing: Vec<&str> = T::REQUIRED
+    let missing: Vec<&Field> = T::REQUIRED
         .iter()
-        .copied()
-        .filter(|key| map.get(*key).is_none_or(Value::is_null))
+        .filter(|field| map.get(field.name).is_none_or(Value::is_null))
         .collect();
     if missing.is_empty() {
         return Err(wrong_type(&first));
     }
     // A wrong type elsewhere wins over the missing fields: decode again with
     // them filled in to find out.
-    for key in &missing {
-        map.insert((*key).to_owned(), Value::String(String::new()));
+    for field in &missing {
+        map.insert(field.name.to_owned(), (field.stand_in)());
     }
     match serde_json::from_value::<T>(Value::Object(map)) {
-        Ok(_) => Err(Reply::error(
-            StatusCode::BAD_REQUEST,
-            "2213",
-            &format!("A required parameter is missing: {}", missing.join(", ")),
-        )),
+        Ok(_) => {
+            let names: Vec<&str> = missing.iter().map(|field| field.name).collect();
+            Err(missing_parameter(&names.join(", ")))
+        }
         Err(e) => Err(wrong_type(&e)),
     }
 }

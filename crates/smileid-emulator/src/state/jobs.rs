@@ -9,7 +9,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{State, read, write};
+use super::{State, lock, read, write};
 use crate::error::EmulatorError;
 use crate::results::{is_approved_code, preset_result};
 use crate::spec::{JobSpec, PresetOutcome};
@@ -247,15 +247,66 @@ impl State {
         Ok(())
     }
 
+    /// Creates the job of an entry call (an ID lookup, a business
+    /// verification, an AML check) from `spec`, its result made by
+    /// `make_result` from the new job's `SmileJobID`. The job is complete at
+    /// once, so its callback (if any) starts now. `Ok(None)` when this user
+    /// already has a job with this id (Smile ID's `2215`): job ids are
+    /// single-use.
+    pub fn submit_job(
+        self: &Arc<Self>,
+        mut spec: JobSpec,
+        make_result: impl FnOnce(&str) -> Map<String, Value>,
+    ) -> Result<Option<Arc<Job>>, EmulatorError> {
+        if self.job(&spec.user_id, &spec.job_id).is_some() {
+            return Ok(None);
+        }
+        let smile_job_id = self.take_smile_job_id();
+        spec.result = Some(Value::Object(make_result(&smile_job_id)));
+        let job = Arc::new(self.build_job_as(spec, smile_job_id)?);
+        {
+            let mut jobs = write(&self.jobs);
+            let of_user = jobs.entry(job.user_id.clone()).or_default();
+            // Checked again under the lock: two requests may race.
+            if of_user.contains_key(&job.job_id) {
+                return Ok(None);
+            }
+            of_user.insert(job.job_id.clone(), Arc::clone(&job));
+        }
+        job.mark_complete();
+        self.job_completed(&job);
+        Ok(Some(job))
+    }
+
+    /// Chooses the outcome of the job that an entry call for `user_id` and
+    /// `job_id` will create (replacing the one its ID number would give).
+    pub fn preset_outcome(&self, user_id: &str, job_id: &str, outcome: PresetOutcome) {
+        lock(&self.presets).insert((user_id.to_owned(), job_id.to_owned()), outcome);
+    }
+
+    /// The preset outcome for a job, used up by the entry call that reads it.
+    pub fn take_preset(&self, user_id: &str, job_id: &str) -> Option<PresetOutcome> {
+        lock(&self.presets).remove(&(user_id.to_owned(), job_id.to_owned()))
+    }
+
+    fn take_smile_job_id(&self) -> String {
+        let n = self.next_smile_job_id.fetch_add(1, Ordering::AcqRel);
+        format!("{n:010}")
+    }
+
     fn build_job(&self, spec: JobSpec) -> Result<Job, EmulatorError> {
+        Self::validate_job(&spec)?;
+        let smile_job_id = self.take_smile_job_id();
+        self.build_job_as(spec, smile_job_id)
+    }
+
+    fn build_job_as(&self, spec: JobSpec, smile_job_id: String) -> Result<Job, EmulatorError> {
         Self::validate_job(&spec)?;
         let invalid = |reason: String| EmulatorError::InvalidJob {
             user_id: spec.user_id.clone(),
             job_id: spec.job_id.clone(),
             reason,
         };
-        let n = self.next_smile_job_id.fetch_add(1, Ordering::AcqRel);
-        let smile_job_id = format!("{n:010}");
         let (job_type, result) = match &spec.result {
             Some(Value::Object(given)) => {
                 let mut result = given.clone();

@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use crate::callback::{CallbackConfig, CallbackSender};
 use crate::error::EmulatorError;
 use crate::results::demo_jobs;
-use crate::spec::Seed;
+use crate::spec::{PresetOutcome, Seed};
 
 pub use callbacks::CallbackDelivery;
 use faults::ActiveFault;
@@ -76,6 +76,8 @@ pub(crate) struct State {
     fault_count: AtomicUsize,
     next_fault_id: AtomicU64,
     next_smile_job_id: AtomicU64,
+    /// Outcomes chosen in advance for jobs an entry call will create.
+    presets: Mutex<HashMap<(String, String), PresetOutcome>>,
     generation: AtomicU64,
     deliveries: Mutex<Vec<CallbackDelivery>>,
     delivery_count: watch::Sender<usize>,
@@ -101,6 +103,7 @@ impl State {
             fault_count: AtomicUsize::new(0),
             next_fault_id: AtomicU64::new(1),
             next_smile_job_id: AtomicU64::new(FIRST_SMILE_JOB_ID),
+            presets: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
             deliveries: Mutex::new(Vec::new()),
             delivery_count,
@@ -119,6 +122,7 @@ impl State {
     pub fn reset(self: &Arc<Self>) -> Result<(), EmulatorError> {
         self.generation.fetch_add(1, Ordering::AcqRel);
         write(&self.jobs).clear();
+        lock(&self.presets).clear();
         {
             let mut faults = lock(&self.faults);
             faults.clear();

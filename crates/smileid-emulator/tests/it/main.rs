@@ -6,6 +6,7 @@ mod common;
 mod errors;
 mod faults;
 mod lifecycle;
+mod lookups;
 mod slow_clients;
 mod smoke;
 mod wire;
