@@ -237,3 +237,161 @@ fn node_sdk_accepts_emulator_answers() {
     };
     check_sdk("node", |ca| sdk.command("node_job_status.js", Some(ca)));
 }
+
+// ----- identity lookups -----
+
+/// Runs a lookup driver with `args` after the connection arguments.
+fn lookup(mut command: Command, served: &Served, args: &[&str]) -> Called {
+    let emu = served.emulator();
+    command.args([emu.base_url(), emu.partner_id(), emu.api_key()]);
+    command.args(args);
+    let out = sdks::run(command, RUN_TIMEOUT).expect("the driver runs");
+    let json = out
+        .stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .and_then(|l| serde_json::from_str(l).ok());
+    Called {
+        success: out.status.success(),
+        code: out.status.code(),
+        json,
+        stdout: out.stdout,
+        stderr: out.stderr,
+    }
+}
+
+/// The sync Enhanced KYC answer each SDK returns: the emulator's signed
+/// flat result, job visible to job status.
+fn check_kyc_answer(name: &str, served: &Served, doc: &Value, job_id: &str, order_ref: &str) {
+    assert_eq!(doc["ResultCode"], "1012", "{name}: {doc}");
+    assert_eq!(doc["FullName"], "OKAFOR ADAEZE", "{name}: {doc}");
+    assert_eq!(doc["PartnerParams"]["job_id"], job_id, "{name}: {doc}");
+    assert_eq!(
+        doc["PartnerParams"]["order_ref"], order_ref,
+        "{name}: {doc}"
+    );
+    let emu = served.emulator();
+    let timestamp = doc["timestamp"].as_str().expect("timestamp");
+    let signature = doc["signature"].as_str().expect("signature");
+    assert!(
+        emu.signer().verify(timestamp, signature).is_ok(),
+        "{name}: {doc}"
+    );
+    let job = emu.job("sdk-kyc", job_id).expect("the job exists");
+    assert!(job.complete, "{name}");
+}
+
+#[test]
+fn python_sdk_submits_lookups_to_the_emulator() {
+    let sdk = match sdks::python_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Python", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    let driver = || sdk.command("python_lookup.py", Some(&served.ca_file));
+    let kyc = lookup(
+        driver(),
+        &served,
+        &["kyc", "sdk-kyc", "py-kyc", "00000000000"],
+    );
+    check_kyc_answer(
+        "python",
+        &served,
+        kyc.expect_json("python kyc"),
+        "py-kyc",
+        "py-1",
+    );
+
+    let kyb = lookup(
+        driver(),
+        &served,
+        &["kyb", "sdk-kyb", "py-kyb", "RC0000000"],
+    );
+    let doc = kyb.expect_json("python kyb");
+    assert_eq!(doc["ResultText"], "Business Verified", "python: {doc}");
+    assert_eq!(
+        doc["company_information"]["registration_number"],
+        "RC0000000"
+    );
+    assert_eq!(doc["success"], Value::Bool(true), "python: {doc}");
+
+    // A job id used twice: the SDK raises on the 400 (2215).
+    let again = lookup(
+        driver(),
+        &served,
+        &["kyc", "sdk-kyc", "py-kyc", "00000000000"],
+    );
+    assert!(!again.success, "python: {again:?}");
+    assert!(again.stderr.contains("2215"), "python: {again:?}");
+}
+
+#[test]
+fn node_sdk_submits_lookups_sync_and_async_to_the_emulator() {
+    let sdk = match sdks::node_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Node", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    let driver = || sdk.command("node_lookup.js", Some(&served.ca_file));
+    let kyc = lookup(
+        driver(),
+        &served,
+        &["sync", "sdk-kyc", "node-kyc", "00000000000"],
+    );
+    check_kyc_answer(
+        "node",
+        &served,
+        kyc.expect_json("node kyc"),
+        "node-kyc",
+        "node-1",
+    );
+
+    // Async: the acknowledgement, then the callback at a receiver, whose
+    // signature the SDK's own Signature accepts.
+    let receiver =
+        smileid_testkit::raw_http::RawServer::always(smileid_testkit::raw_http::json(200, "{}"));
+    let callback_url = format!("{}/callback", receiver.base_url());
+    let ack = lookup(
+        driver(),
+        &served,
+        &[
+            "async",
+            "sdk-kyc",
+            "node-async",
+            "1013000000",
+            &callback_url,
+        ],
+    );
+    let doc = ack.expect_json("node async");
+    assert_eq!(doc, &serde_json::json!({"success": true}), "node: {doc}");
+    let deliveries = served.runtime.block_on(
+        served
+            .emulator()
+            .wait_for_callback_deliveries(1, Duration::from_secs(20)),
+    );
+    assert!(deliveries.iter().any(|d| d.delivered), "{deliveries:?}");
+    let bodies = receiver.request_bodies();
+    let callback: Value = serde_json::from_slice(&bodies[0]).expect("the callback is JSON");
+    assert_eq!(callback["ResultCode"], "1013", "node: {callback}");
+    assert_eq!(callback["PartnerParams"]["job_id"], "node-async");
+    let confirmed = lookup(
+        driver(),
+        &served,
+        &[
+            "confirm",
+            callback["timestamp"].as_str().expect("timestamp"),
+            callback["signature"].as_str().expect("signature"),
+        ],
+    );
+    assert_eq!(
+        confirmed.expect_json("node confirm"),
+        &serde_json::json!({"confirmed": true})
+    );
+}
