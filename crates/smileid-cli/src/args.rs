@@ -9,13 +9,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::EXIT_CODES_HELP;
 
-/// `smileid`: Smile ID job status, signatures and callbacks from a terminal.
+/// `smileid`: Smile ID from a terminal: ID lookups, business verification,
+/// AML screens, job status, signatures and callbacks.
 #[derive(Debug, Parser)]
 #[command(
     name = "smileid",
     version,
-    about = "Smile ID job status, signatures and callbacks from a terminal",
-    long_about = "Smile ID job status, signatures and callbacks from a terminal.\n\n\
+    about = "Smile ID from a terminal: ID lookups, business verification, AML screens, \
+             job status, signatures and callbacks",
+    long_about = "Smile ID from a terminal: ID lookups, business verification, AML screens, \
+                  job status, signatures and callbacks.\n\n\
                   Every response is verified with the partner's API key before it is shown. \
                   Try it without an account: `smileid job-status --emulator --user-id demo-user \
                   --job-id demo-approved`.",
@@ -43,6 +46,15 @@ pub enum Command {
     /// Verify and decode a callback body Smile ID posted (from a file or stdin).
     #[command(after_help = EXIT_CODES_HELP)]
     VerifyCallback(VerifyCallbackArgs),
+    /// Look an ID number up with its authority: Enhanced or Basic KYC (job type 5).
+    #[command(after_help = EXIT_CODES_HELP)]
+    VerifyId(VerifyIdArgs),
+    /// Look a business up in its registry or tax authority (KYB, job type 7).
+    #[command(after_help = EXIT_CODES_HELP)]
+    VerifyBusiness(VerifyBusinessArgs),
+    /// Screen a person against sanctions, PEP and adverse-media lists (job type 10).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Aml(AmlArgs),
     /// Run a local Smile ID server (the emulator) in the foreground.
     #[command(after_help = EXIT_CODES_HELP)]
     Emulator(EmulatorArgs),
@@ -153,6 +165,154 @@ pub struct JobStatusArgs {
     /// Where requests go.
     #[command(flatten)]
     pub connection: ConnectionArgs,
+}
+
+/// The ids and options every call that creates a job shares.
+#[derive(Debug, Clone, Args)]
+pub struct EntryArgs {
+    /// The partner's user id.
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: String,
+    /// A fresh job id: job ids are single-use, and this call creates (and
+    /// may bill) the job.
+    #[arg(long, value_name = "JOB_ID")]
+    pub job_id: String,
+    /// An extra partner param, returned with the result (repeatable).
+    #[arg(long = "partner-param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub partner_params: Vec<(String, String)>,
+    /// Print the verified response as pretty JSON (every field kept).
+    #[arg(long)]
+    pub json: bool,
+    /// Send the call to a demo emulator started in this process (TLS; see
+    /// docs/emulator.md for its test ID numbers); no account or network
+    /// needed. The credential and connection options are then ignored.
+    #[arg(long)]
+    pub emulator: bool,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Where requests go.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `smileid verify-id`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyIdArgs {
+    /// The ISO 3166-1 alpha-2 country of the ID (NG, KE, GH, ZA, ...).
+    #[arg(long, value_name = "CC")]
+    pub country: String,
+    /// The ID type (BVN, NIN_V2, NATIONAL_ID, PASSPORT, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub id_type: String,
+    /// The ID number.
+    #[arg(long, value_name = "NUMBER")]
+    pub id_number: String,
+    /// First name, for matching.
+    #[arg(long, value_name = "NAME")]
+    pub first_name: Option<String>,
+    /// Middle name, for matching.
+    #[arg(long, value_name = "NAME")]
+    pub middle_name: Option<String>,
+    /// Last name, for matching.
+    #[arg(long, value_name = "NAME")]
+    pub last_name: Option<String>,
+    /// Date of birth, for matching.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub dob: Option<String>,
+    /// Phone number.
+    #[arg(long, value_name = "PHONE")]
+    pub phone_number: Option<String>,
+    /// Bank code (for BANK_ACCOUNT).
+    #[arg(long, value_name = "CODE")]
+    pub bank_code: Option<String>,
+    /// Gender, M or F.
+    #[arg(long, value_name = "M|F")]
+    pub gender: Option<String>,
+    /// The user consented, now, to the lookup of their personal details,
+    /// contact information and document information.
+    #[arg(long)]
+    pub consent: bool,
+    /// Ask for the result at --callback-url instead of waiting for it.
+    #[arg(long = "async", requires = "callback_url")]
+    pub asynchronous: bool,
+    /// Where the result is posted (https, or http to a loopback host).
+    #[arg(long, requires = "asynchronous", value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// Write the decoded ID photo (JPEG) to FILE, when the authority returns one.
+    #[arg(long, value_name = "FILE", conflicts_with = "asynchronous")]
+    pub photo_out: Option<PathBuf>,
+    /// Ids, output and connection.
+    #[command(flatten)]
+    pub entry: EntryArgs,
+}
+
+/// `smileid verify-business`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyBusinessArgs {
+    /// The ISO 3166-1 alpha-2 country of the business (NG, KE, ZA, ...).
+    #[arg(long, value_name = "CC")]
+    pub country: String,
+    /// BASIC_BUSINESS_REGISTRATION, BUSINESS_REGISTRATION or TAX_INFORMATION.
+    #[arg(long, value_name = "TYPE")]
+    pub id_type: String,
+    /// The registration or tax number.
+    #[arg(long, value_name = "NUMBER")]
+    pub id_number: String,
+    /// bn (business name), co (company) or it (incorporated trustees):
+    /// required for Nigerian registry searches.
+    #[arg(long, value_name = "bn|co|it")]
+    pub business_type: Option<String>,
+    /// Postal address (Kenyan BUSINESS_REGISTRATION).
+    #[arg(long, value_name = "TEXT")]
+    pub postal_address: Option<String>,
+    /// Postal code (Kenyan BUSINESS_REGISTRATION).
+    #[arg(long, value_name = "CODE")]
+    pub postal_code: Option<String>,
+    /// Ask for the result at --callback-url instead of waiting for it.
+    #[arg(long = "async", requires = "callback_url")]
+    pub asynchronous: bool,
+    /// Where the result is posted (https, or http to a loopback host).
+    #[arg(long, requires = "asynchronous", value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// Ids, output and connection.
+    #[command(flatten)]
+    pub entry: EntryArgs,
+}
+
+/// `smileid aml`.
+#[derive(Debug, Clone, Args)]
+pub struct AmlArgs {
+    /// The person's full name.
+    #[arg(long, value_name = "NAME")]
+    pub full_name: String,
+    /// A country to screen in, ISO 3166-1 alpha-2 (repeatable).
+    #[arg(long = "country", value_name = "CC", required = true)]
+    pub countries: Vec<String>,
+    /// The year of birth.
+    #[arg(long, value_name = "YYYY")]
+    pub birth_year: Option<String>,
+    /// Another name the person is known by (repeatable).
+    #[arg(long = "alias", value_name = "NAME")]
+    pub aliases: Vec<String>,
+    /// Match names loosely (strict matching is the default).
+    #[arg(long)]
+    pub no_strict_match: bool,
+    /// Reuse the data of an earlier KYC job of this user.
+    #[arg(long)]
+    pub search_existing_user: bool,
+    /// Ids, output and connection.
+    #[command(flatten)]
+    pub entry: EntryArgs,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
 }
 
 /// `smileid sign`.

@@ -57,6 +57,9 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Verify(args) => commands::sign::verify(args),
         Command::VerifyCallback(args) => commands::sign::verify_callback_cmd(args),
         Command::JobStatus(args) => block_on(commands::job_status::run(args)),
+        Command::VerifyId(args) => block_on(commands::verify_id::run(args)),
+        Command::VerifyBusiness(args) => block_on(commands::verify_business::run(args)),
+        Command::Aml(args) => block_on(commands::aml::run(args)),
         Command::Emulator(args) => block_on(commands::emulator::run(args)),
     }
 }

@@ -202,20 +202,28 @@ fn result_detail_rows(rows: &mut Rows, result: &JobResult) {
         ("expiration date", result.expiration_date.as_ref()),
         ("source", result.source.as_ref()),
     ];
+    // Smile ID's "Not Available" and the like stand for no value: they are
+    // not shown as a name or a date (a country "NA" is Namibia, so only the
+    // personal fields are filtered).
+    const PERSONAL: [&str; 4] = ["full name", "date of birth", "gender", "expiration date"];
     for (label, value) in scalars {
-        if let Some(value) = value.map(Scalar::trimmed).filter(|v| !v.is_empty()) {
+        let value = value
+            .map(Scalar::trimmed)
+            .filter(|v| !v.is_empty())
+            .filter(|v| !(PERSONAL.contains(&label) && smileid_hyper::types::is_placeholder(v)));
+        if let Some(value) = value {
             rows.plain(label, value);
         }
     }
+    // Never the photo itself: it is personal data, and a terminal is no
+    // place for base64 (`verify-id --photo-out` writes it to a file).
     if let Some(photo) = result.photo.as_ref() {
         let text = photo.trimmed();
-        if text.len() > 64 {
+        if !smileid_hyper::types::is_placeholder(text) {
             rows.plain(
                 "photo",
                 &format!("present ({} characters of base64)", text.len()),
             );
-        } else if !text.is_empty() {
-            rows.plain("photo", text);
         }
     }
 }
@@ -394,5 +402,168 @@ pub fn callback(result: &JobResult, timestamp: &str, age: Option<std::time::Dura
     actions_section(&mut out, result);
     partner_section(&mut out, params);
     extra_section(&mut out, "Other result fields", &result.extra);
+    out
+}
+
+/// The human-readable view of a verified lookup answer (`what`: "ID
+/// lookup", "business verification", "AML screen").
+pub fn lookup(what: &str, result: &JobResult, timestamp: &str) -> String {
+    let outcome = result.outcome();
+    let headline = paint(style::outcome(&outcome), &outcome_word(&outcome));
+    lookup_headed(
+        &headline,
+        what,
+        result,
+        timestamp,
+        Some(outcome_meaning(&outcome)),
+    )
+}
+
+/// [`lookup`] under `headline`, with an `outcome` row when given.
+fn lookup_headed(
+    headline: &str,
+    what: &str,
+    result: &JobResult,
+    timestamp: &str,
+    outcome: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let params = result.partner_params();
+    let _ = writeln!(
+        out,
+        "{headline}  {what} for job {} of user {}",
+        style::clean(params.and_then(PartnerParams::job_id).unwrap_or("?")),
+        style::clean(params.and_then(PartnerParams::user_id).unwrap_or("?")),
+    );
+    let mut rows = Rows::new();
+    if let Some(outcome) = outcome {
+        rows.plain("outcome", outcome);
+    }
+    result_head_rows(&mut rows, result);
+    rows.styled("signature", paint(style::GOOD, "valid"));
+    rows.plain("signed at", timestamp);
+    result_detail_rows(&mut rows, result);
+    rows.write(&mut out, "  ");
+    actions_section(&mut out, result);
+    partner_section(&mut out, params);
+    out
+}
+
+/// The blocks of a business verification answer.
+pub fn business(response: &smileid_hyper::types::BusinessVerificationResponse) -> String {
+    let mut out = String::new();
+    if let Some(company) = &response.company_information {
+        let _ = writeln!(out, "\n{}", paint(style::HEADING, "Company"));
+        let mut rows = Rows::new();
+        for (label, value) in [
+            ("legal name", company.legal_name()),
+            ("registration number", company.registration_number()),
+            ("company type", company.company_type()),
+            ("status", company.status()),
+            ("registered", company.registration_date()),
+            ("address", company.address()),
+            ("tax id", company.tax_id()),
+        ] {
+            if let Some(value) = value {
+                rows.plain(label, value);
+            }
+        }
+        rows.write(&mut out, "  ");
+    }
+    for (heading, names) in [
+        (
+            "Directors",
+            response
+                .directors
+                .iter()
+                .map(|d| d.name())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "Beneficial owners",
+            response
+                .beneficial_owners
+                .iter()
+                .map(|o| o.name())
+                .collect(),
+        ),
+        (
+            "Fiduciaries",
+            response.fiduciaries.iter().map(|f| f.name()).collect(),
+        ),
+    ] {
+        if names.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(style::HEADING, &format!("{heading} ({})", names.len()))
+        );
+        for name in names {
+            let _ = writeln!(out, "  {}", style::clean(name.unwrap_or("(no name)")));
+        }
+    }
+    out
+}
+
+/// The human-readable view of an AML screen: headed by whether anyone was
+/// found (Smile ID's AML result codes are outside the documented
+/// catalogue, so the number of people found is the verdict), then the
+/// people.
+pub fn aml(response: &smileid_hyper::types::AmlResponse) -> String {
+    let found = response.persons_found();
+    let headline = if found == 0 {
+        paint(style::GOOD, "NOT LISTED")
+    } else {
+        paint(style::BAD, "LISTED")
+    };
+    let mut out = lookup_headed(
+        &headline,
+        "AML screen",
+        &response.result,
+        &response.timestamp,
+        None,
+    );
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint(style::HEADING, &format!("People found ({found})"))
+    );
+    if response.people.is_empty() {
+        let _ = writeln!(out, "  {}", paint(style::DIM, "nobody on the lists"));
+    }
+    for person in &response.people {
+        let name = person
+            .name
+            .as_ref()
+            .map(|n| n.trimmed().to_owned())
+            .unwrap_or_else(|| "(no name)".to_owned());
+        let mut notes = Vec::new();
+        if let Some(pep) = &person.pep {
+            notes.push(format!(
+                "PEP{}",
+                pep.pep_level
+                    .as_ref()
+                    .map(|l| format!(" level {}", l.trimmed()))
+                    .unwrap_or_default()
+            ));
+        }
+        if !person.sanctions.is_empty() {
+            notes.push(format!("{} sanction(s)", person.sanctions.len()));
+        }
+        if !person.adverse_media.is_empty() {
+            notes.push(format!(
+                "{} adverse media item(s)",
+                person.adverse_media.len()
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            style::clean(&name),
+            paint(style::DIM, &notes.join(", "))
+        );
+    }
     out
 }

@@ -545,6 +545,7 @@ async fn the_guides_json_examples_are_accepted() {
     let blocks = guide_blocks("json");
     assert_eq!(blocks.len(), 2, "the seed file and the fault lines");
     let mut faults = 0;
+    let mut kinds = std::collections::BTreeSet::new();
     for block in blocks {
         if block.trim_start().starts_with("{\n") {
             // A seed file: it parses, and an emulator starts with it.
@@ -563,13 +564,16 @@ async fn the_guides_json_examples_are_accepted() {
             for line in block.lines().filter(|l| !l.trim().is_empty()) {
                 let fault: FaultSpec =
                     serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+                let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
+                kinds.insert(value["kind"].as_str().expect("a kind").to_owned());
                 emu.set_fault(fault)
                     .unwrap_or_else(|e| panic!("{line}: {e}"));
                 faults += 1;
             }
         }
     }
-    assert_eq!(faults, 7, "one example per fault kind");
+    assert_eq!(kinds.len(), 7, "one example per fault kind: {kinds:?}");
+    assert_eq!(faults, 8, "and one that targets an endpoint");
 }
 
 #[tokio::test]

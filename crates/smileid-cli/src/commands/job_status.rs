@@ -2,8 +2,7 @@
 
 use std::io::Write;
 
-use smileid_emulator::Emulator;
-use smileid_hyper::{Client, Error, JobStatus, JobStatusQuery, RetryPolicy, WaitPolicy};
+use smileid_hyper::{Error, JobStatus, JobStatusQuery, WaitPolicy};
 
 use crate::args::JobStatusArgs;
 use crate::exit::{self, Failure};
@@ -18,7 +17,12 @@ use crate::{config, render};
 pub async fn run(args: &JobStatusArgs) -> Result<(), Failure> {
     // The emulator (if any) must outlive the client's calls.
     let (client, _emulator) = if args.emulator {
-        let (client, emulator) = emulator_client(args.connection.retries).await?;
+        let (client, emulator) = super::emulator_client(
+            args.connection.retries,
+            "demo jobs of user demo-user: demo-approved, demo-provisional, demo-rejected, \
+             demo-error, demo-pending",
+        )
+        .await?;
         (client, Some(emulator))
     } else {
         (config::client(&args.credentials, &args.connection)?, None)
@@ -98,40 +102,4 @@ pub fn pretty_json(raw: &[u8]) -> Result<String, Failure> {
     })?;
     text.push('\n');
     Ok(text)
-}
-
-/// Starts a TLS emulator with its demo jobs in this process, and a client
-/// that trusts only its CA and uses its credentials.
-async fn emulator_client(
-    retries: u32,
-) -> Result<(Client, smileid_emulator::EmulatorHandle), Failure> {
-    let emulator = Emulator::builder().tls(true).start().await.map_err(|e| {
-        Failure::usage(format!("could not start the emulator: {}", exit::chain(&e)))
-    })?;
-    let Some(ca_pem) = emulator.ca_cert_pem() else {
-        return Err(Failure::usage("the emulator started without TLS"));
-    };
-    let client = Client::builder(emulator.partner_id(), emulator.api_key())
-        .base_url(emulator.base_url())
-        .built_in_roots(false)
-        .add_root_certificates_pem(ca_pem.as_bytes())
-        .retry_policy(RetryPolicy::default().with_max_retries(retries))
-        .user_agent_suffix(config::USER_AGENT)
-        .build()
-        .map_err(|e| exit::from_build_error(&e))?;
-    let mut err = anstream::stderr();
-    let _ = writeln!(
-        err,
-        "{}",
-        crate::style::paint(
-            crate::style::DIM,
-            &format!(
-                "Using a demo emulator at {} (partner id {}); demo jobs of user demo-user: \
-                 demo-approved, demo-provisional, demo-rejected, demo-error, demo-pending.",
-                emulator.base_url(),
-                emulator.partner_id()
-            )
-        )
-    );
-    Ok((client, emulator))
 }

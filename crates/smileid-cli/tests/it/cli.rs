@@ -16,25 +16,25 @@ use smileid_hyper::Signer;
 const BIN: &str = env!("CARGO_BIN_EXE_smileid");
 
 /// A distinctive API key that must never show up in any output.
-const SECRET_KEY: &str = "sk-LEAKCHECK-5d41402abc4b2a76b9719d911017c592";
+pub(crate) const SECRET_KEY: &str = "sk-LEAKCHECK-5d41402abc4b2a76b9719d911017c592";
 
 // ----- running the binary -----
 
 #[derive(Debug)]
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Output {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Output {
-    fn all(&self) -> String {
+    pub(crate) fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
 }
 
 /// `smileid` with a clean environment: no SMILE_* variables, no colour.
-fn smileid() -> Command {
+pub(crate) fn smileid() -> Command {
     let mut cmd = Command::new(BIN);
     for var in [
         "SMILE_PARTNER_ID",
@@ -50,7 +50,7 @@ fn smileid() -> Command {
     cmd
 }
 
-fn output_of(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
+pub(crate) fn output_of(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
@@ -73,7 +73,7 @@ fn output_of(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
 }
 
 /// Runs `smileid args...` with `envs` added.
-fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
+pub(crate) fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
     output_of(smileid().args(args).envs(envs.iter().copied()), None)
 }
 
@@ -90,14 +90,14 @@ fn job_status<'a>(user: &'a str, job: &'a str, extra: &[&'a str]) -> Vec<&'a str
 
 /// Checks that `text` contains every one of `wanted`.
 #[track_caller]
-fn assert_contains_all(text: &str, wanted: &[&str]) {
+pub(crate) fn assert_contains_all(text: &str, wanted: &[&str]) {
     for want in wanted {
         assert!(text.contains(want), "{want} missing from\n{text}");
     }
 }
 
 #[track_caller]
-fn assert_code(out: &Output, code: i32) {
+pub(crate) fn assert_code(out: &Output, code: i32) {
     assert_eq!(
         out.code, code,
         "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
@@ -109,13 +109,13 @@ fn assert_code(out: &Output, code: i32) {
 
 /// An emulator served by its own runtime while the test thread runs the
 /// binary.
-struct TestEmulator {
-    handle: EmulatorHandle,
+pub(crate) struct TestEmulator {
+    pub(crate) handle: EmulatorHandle,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl TestEmulator {
-    fn start(builder: EmulatorBuilder) -> Self {
+    pub(crate) fn start(builder: EmulatorBuilder) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -131,12 +131,12 @@ impl TestEmulator {
     }
 
     /// Plain HTTP on loopback, default credentials, demo jobs.
-    fn plain() -> Self {
+    pub(crate) fn plain() -> Self {
         Self::start(Emulator::builder())
     }
 
     /// The variables that point the command at this emulator.
-    fn env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("SMILE_PARTNER_ID", self.handle.partner_id().to_owned()),
             ("SMILE_API_KEY", self.handle.api_key().to_owned()),
@@ -144,24 +144,24 @@ impl TestEmulator {
         ]
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         output_of(smileid().args(args).envs(self.env()), None)
     }
 
-    fn add_job(&self, spec: JobSpec) {
+    pub(crate) fn add_job(&self, spec: JobSpec) {
         self.handle.add_job(spec).expect("the job is added");
     }
 
-    fn set_fault(&self, spec: FaultSpec) {
+    pub(crate) fn set_fault(&self, spec: FaultSpec) {
         self.handle.set_fault(spec).expect("the fault is set");
     }
 }
 
 /// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 impl TempFile {
-    fn new(name: &str, contents: &[u8]) -> Self {
+    pub(crate) fn new(name: &str, contents: &[u8]) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!(
@@ -172,11 +172,11 @@ impl TempFile {
         Self(path)
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.to_str().expect("a UTF-8 temporary path")
     }
 }

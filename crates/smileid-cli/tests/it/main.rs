@@ -1,4 +1,6 @@
-//! The `smileid` command's integration tests, in one binary: the commands, and the fault matrix.
+//! The `smileid` command's integration tests, in one binary: the commands,
+//! the calls that create jobs, and the fault matrix.
 
 mod cli;
+mod entry;
 mod faults;
