@@ -158,11 +158,21 @@ pub fn wait_with_timeout(mut child: Child, timeout: Duration) -> Result<ExitStat
 
 /// Makes `final_dir` by running `fill` on a scratch folder and renaming it
 /// into place; a folder holding `marker` is taken as done.
+///
+/// Installs in this process are serialised: the tests of one binary run on
+/// several threads, and a second thread must wait for the first install
+/// and then use it, not start its own over it.
 fn install_once(
     final_dir: &Path,
     marker: &str,
     fill: impl FnOnce(&Path) -> Result<(), String>,
 ) -> Result<(), String> {
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A thread that panicked while holding the lock left no marker, so the
+    // install is simply tried again.
+    let _one_at_a_time = INSTALLING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if final_dir.join(marker).is_file() {
         return Ok(());
     }
@@ -172,6 +182,7 @@ fn install_once(
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or("bad cache folder name")?;
+    // Unique to this process (other processes may install at the same time).
     let scratch = parent.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch)
