@@ -192,6 +192,28 @@ impl VerifiedCallback {
     pub fn signed_at(&self) -> SystemTime {
         self.signed_at
     }
+
+    /// The verified body read as `T`: the typed answer of the call that
+    /// asked for this callback, such as
+    /// [`BusinessVerificationResponse`](smileid_types::BusinessVerificationResponse)
+    /// for an async business verification. (An async ID lookup's callback is
+    /// [`body`](Self::body) itself, the type of the sync answer.) It is read
+    /// from the typed body, unknown fields included, so nothing the server
+    /// sent is lost on the way.
+    ///
+    /// # Errors
+    ///
+    /// [`CallbackError::Decode`] when the body does not have `T`'s shape.
+    pub fn decode_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, CallbackError> {
+        let bytes = serde_json::to_vec(&self.body).map_err(|e| CallbackError::Decode {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        smileid_types::decode(&bytes).map_err(|e| CallbackError::Decode {
+            path: e.path().to_owned(),
+            message: e.message().to_owned(),
+        })
+    }
 }
 
 impl fmt::Debug for VerifiedCallback {

@@ -10,7 +10,7 @@ use smileid_core::{
 };
 use smileid_emulator::{Emulator, EmulatorHandle, FaultSpec, PresetOutcome};
 use smileid_hyper::Client;
-use smileid_types::Outcome;
+use smileid_types::{BusinessVerificationResponse, Outcome};
 
 use crate::emulator_e2e::CallbackReceiver;
 
@@ -119,6 +119,49 @@ async fn async_lookup_callback_verifies_with_smileid_core() {
             .and_then(|p| p.job_id()),
         Some("j-async")
     );
+}
+
+#[tokio::test]
+async fn async_business_verification_callback_verifies_and_reads_typed() {
+    let emu = emulator().await;
+    let receiver = CallbackReceiver::start(vec![]).await;
+    let client = client(&emu, 0);
+    let ack = client
+        .send(
+            &BusinessVerification::new(
+                "u-kyb-async",
+                "j-kyb-async",
+                "NG",
+                "BUSINESS_REGISTRATION",
+                "RC0000000",
+            )
+            .business_type("co")
+            .asynchronous(&receiver.url),
+        )
+        .await
+        .expect("acknowledged");
+    assert!(ack.success);
+    emu.wait_for_callback_deliveries(1, Duration::from_secs(10))
+        .await;
+    let bodies = receiver.bodies();
+    assert_eq!(bodies.len(), 1);
+    let signer = client.core().signer().clone();
+    let verified = verify_callback(
+        &signer,
+        &bodies[0],
+        SystemTime::now(),
+        &CallbackPolicy::default(),
+    )
+    .expect("the callback verifies");
+    assert_eq!(verified.outcome(), Outcome::Approved);
+    let kyb: BusinessVerificationResponse = verified.decode_as().expect("a KYB result");
+    assert_eq!(
+        kyb.result.partner_params.as_ref().and_then(|p| p.job_id()),
+        Some("j-kyb-async")
+    );
+    assert_eq!(kyb.directors.len(), 1);
+    assert!(kyb.company_information.is_some());
+    assert_eq!(kyb.success, Some(true));
 }
 
 #[tokio::test]

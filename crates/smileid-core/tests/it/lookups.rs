@@ -272,6 +272,48 @@ fn a_callback_of_a_lookup_is_the_same_typed_result() {
 }
 
 #[test]
+fn a_callback_of_a_business_verification_reads_as_its_sync_answer() {
+    let signed = signer().sign_at(epoch());
+    let mut body: Value =
+        serde_json::from_str(smileid_testkit::fixtures::BUSINESS_VERIFICATION_RESPONSE).unwrap();
+    body["timestamp"] = json!(signed.timestamp);
+    body["signature"] = json!(signed.signature);
+    let callback = verify_callback(
+        &signer(),
+        body.to_string().as_bytes(),
+        epoch(),
+        &smileid_core::CallbackPolicy::default(),
+    )
+    .unwrap();
+    let typed: smileid_types::BusinessVerificationResponse = callback.decode_as().unwrap();
+    let sync = parse_fixture(&kyb(), &body.to_string()).unwrap();
+    assert_eq!(&typed, sync.response());
+    assert!(!typed.directors.is_empty());
+    assert!(typed.company_information.is_some());
+
+    // A callback that is not of the asked-for shape is a decode error with
+    // its path, not a panic or an empty value.
+    let signed_other = signer().sign_at(epoch());
+    let other = json!({
+        "ResultCode": "1012", "ResultText": "Business Verified", "SmileJobID": "1",
+        "PartnerParams": {"user_id": "u", "job_id": "j", "job_type": 7},
+        "directors": "not a list",
+        "timestamp": signed_other.timestamp, "signature": signed_other.signature,
+    });
+    let callback = verify_callback(
+        &signer(),
+        other.to_string().as_bytes(),
+        epoch(),
+        &smileid_core::CallbackPolicy::default(),
+    )
+    .unwrap();
+    match callback.decode_as::<smileid_types::BusinessVerificationResponse>() {
+        Err(smileid_core::CallbackError::Decode { path, .. }) => assert_eq!(path, "directors"),
+        other => panic!("expected a decode error at `directors`, got {other:?}"),
+    }
+}
+
+#[test]
 fn unsigned_answers_are_refused_unless_accepted_and_wrong_ones_always() {
     let mut unsigned: Value =
         serde_json::from_str(smileid_testkit::fixtures::ID_VERIFICATION_RESPONSE).unwrap();
