@@ -188,3 +188,41 @@ impl<'de: 'a, 'a> Deserialize<'de> for EnvelopeText<'a> {
         deserializer.deserialize_any(TextVisitor)
     }
 }
+
+/// The body of a signed call that carries nothing but its authentication:
+/// `{"partner_id", "timestamp", "signature"}` plus `source_sdk*`
+/// (`POST /v1/valid_documents`, `POST /v1/products_config`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SignedOnlyRequest {
+    /// The partner id, exactly as signed.
+    pub partner_id: String,
+    /// The signed timestamp.
+    #[serde(deserialize_with = "crate::scalar::de_lenient_string")]
+    pub timestamp: String,
+    /// The signature over `timestamp` and `partner_id`.
+    pub signature: SignatureText,
+    /// The name of the SDK sending the request (`rest_api`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_sdk: Option<String>,
+    /// The version of the SDK sending the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_sdk_version: Option<String>,
+}
+
+impl SignedOnlyRequest {
+    /// A body signed with `timestamp` and `signature`, no `source_sdk*`.
+    pub fn new(
+        partner_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<SignatureText>,
+    ) -> Self {
+        Self {
+            partner_id: partner_id.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            source_sdk: None,
+            source_sdk_version: None,
+        }
+    }
+}

@@ -12,7 +12,7 @@ use smileid_types::{
 
 /// Serializing a decoded fixture gives back the same JSON document, but for
 /// `null` values, which read as absent and are not written.
-fn assert_round_trip<T: serde::Serialize>(value: &T, fixture: &str) {
+pub(crate) fn assert_round_trip<T: serde::Serialize>(value: &T, fixture: &str) {
     fn without_nulls(value: Value) -> Value {
         match value {
             Value::Object(map) => Value::Object(

@@ -1,5 +1,6 @@
 //! smileid-types' integration tests, in one binary: a module per area.
 
+mod discovery;
 mod errors;
 mod fixtures;
 mod lenient;
