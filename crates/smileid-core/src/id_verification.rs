@@ -215,6 +215,59 @@ impl IdVerification {
         &self.id_type
     }
 
+    /// The value of the request field named as Smile ID's services
+    /// catalogue names it (`id_number`, `first_name`, `dob`, `bank_code`,
+    /// ...; `day`, `month` and `year` are read from the date of birth), or
+    /// of the extra partner param of that name; `None` when absent or empty.
+    ///
+    /// ```
+    /// use smileid_core::{IdType, IdVerification};
+    ///
+    /// let lookup = IdVerification::new("u", "j", "ZA", "NATIONAL_ID", "0000000000000")
+    ///     .date_of_birth("1990-07-01")
+    ///     .partner_param("citizenship", "ZA");
+    /// assert_eq!(lookup.field("id_number"), Some("0000000000000"));
+    /// assert_eq!(lookup.field("month"), Some("07"));
+    /// assert_eq!(lookup.field("citizenship"), Some("ZA"));
+    /// assert_eq!(lookup.field("first_name"), None);
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&str> {
+        let dob_part = |index: usize| {
+            self.dob
+                .as_deref()
+                .and_then(|dob| dob.split('-').nth(index))
+        };
+        let value = match name {
+            "user_id" => Some(self.ids.user_id.as_str()),
+            "job_id" => Some(self.ids.job_id.as_str()),
+            "country" => Some(self.country.as_str()),
+            "id_type" => Some(self.id_type.as_str()),
+            "id_number" => Some(self.id_number.as_str()),
+            "first_name" => self.first_name.as_deref(),
+            "middle_name" => self.middle_name.as_deref(),
+            "last_name" => self.last_name.as_deref(),
+            "dob" => self.dob.as_deref(),
+            "year" => dob_part(0),
+            "month" => dob_part(1),
+            "day" => dob_part(2),
+            "gender" => self.gender.as_deref(),
+            "phone_number" => self.phone_number.as_deref(),
+            "bank_code" => self.bank_code.as_deref(),
+            other => self
+                .ids
+                .extras
+                .iter()
+                .find(|(key, _)| key == other)
+                .map(|(_, value)| value.as_str()),
+        };
+        value.filter(|v| !v.trim().is_empty())
+    }
+
+    /// The ID number, as given.
+    pub fn id_number(&self) -> &str {
+        &self.id_number
+    }
+
     fn check(&self, operation: &'static str) -> Result<(), Error> {
         self.ids.validate(operation)?;
         check_country(operation, "country", &self.country)?;
@@ -382,16 +435,22 @@ impl Operation for AsyncIdVerification {
 pub(crate) fn acknowledgement(reply: Reply) -> Result<AsyncAcknowledgement, Error> {
     let ack: AsyncAcknowledgement = reply.json()?;
     if !ack.success {
-        let mut error = crate::ApiError::new("", reply.status());
-        if let Some(code) = ack.extra.get("code").and_then(json_text) {
-            error = error.with_code(code);
-        }
-        if let Some(message) = ack.extra.get("error").and_then(json_text) {
-            error = error.with_message(message);
-        }
-        return Err(Error::Api(error));
+        return Err(refusal(&reply, &ack.extra));
     }
     Ok(ack)
+}
+
+/// A 2xx answer with `"success": false`: the server's refusal, given as
+/// [`Error::Api`] with the body's `code` and `error` when present.
+pub(crate) fn refusal(reply: &Reply, extra: &serde_json::Map<String, serde_json::Value>) -> Error {
+    let mut error = crate::ApiError::new("", reply.status());
+    if let Some(code) = extra.get("code").and_then(json_text) {
+        error = error.with_code(code);
+    }
+    if let Some(message) = extra.get("error").and_then(json_text) {
+        error = error.with_message(message);
+    }
+    Error::Api(error)
 }
 
 fn json_text(value: &serde_json::Value) -> Option<String> {

@@ -4,12 +4,14 @@ mod aml;
 mod business_verification;
 pub mod callback;
 mod client;
+mod discovery;
 pub mod environment;
 mod error;
 mod id_verification;
 mod job_status;
 mod lookup;
 pub mod operation;
+pub mod preflight;
 mod redaction;
 mod request;
 mod response;
@@ -18,6 +20,7 @@ pub mod transport;
 mod validate;
 mod verified;
 pub mod wait;
+mod web_token;
 
 pub use aml::{Aml, AmlResult, MAX_AML_LIST};
 pub use business_verification::{
@@ -29,6 +32,10 @@ pub use callback::{
     verify_callback,
 };
 pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT};
+pub use discovery::{
+    ProductsConfig, ProductsConfigQuery, Services, ServicesQuery, ValidDocuments,
+    ValidDocumentsQuery,
+};
 pub use environment::{BaseUrl, CustomUrl, Environment, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use error::{
     ApiError, BUILD_OPERATION, BaseUrlError, BaseUrlProblem, ConfigError, DecodeError, Error,
@@ -41,6 +48,7 @@ pub use lookup::{IdVerificationResult, SOURCE_SDK, SOURCE_SDK_VERSION};
 pub use operation::{
     Operation, RepeatSafety, Reply, RequestContext, SignatureCheck, SignatureMode,
 };
+pub use preflight::{IdFields, Preflight, PreflightProblem, PreflightReport, PreflightWarning};
 pub use redaction::BODY_SNIPPET_CHARS;
 pub use request::{DEFAULT_USER_AGENT, build_request};
 pub use response::{ParseOptions, parse_response, parse_response_with};
@@ -52,6 +60,7 @@ pub use validate::{
 };
 pub use verified::{JobStatus, Verified};
 pub use wait::{PollEvent, PollOutcome, WaitPolicy};
+pub use web_token::WebTokenQuery;
 
 /// The crates smileid-core builds on, re-exported so that users need not
 /// depend on them directly.

@@ -5,6 +5,7 @@
 
 mod callback;
 mod client;
+mod discovery;
 mod golden;
 mod lookups;
 mod operation;

@@ -140,8 +140,8 @@ impl Write for Buffer {
     }
 }
 
-#[test]
-fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
+/// Everything `f` logs at any level, with span closes, as text.
+fn capture_logs(f: impl FnOnce()) -> String {
     let _serial = serial();
     let buffer = Buffer::default();
     let writer = buffer.clone();
@@ -151,6 +151,12 @@ fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    tracing::subscriber::with_default(subscriber, f);
+    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+}
+
+#[test]
+fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
     let transport = Scripted::new([
         respond(503, ""),
         respond(200, signed_pending(false)),
@@ -160,13 +166,12 @@ fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
         .rng_seed(1)
         .build(transport.clone(), FakeTimer::default())
         .unwrap();
-    tracing::subscriber::with_default(subscriber, || {
+    let logs = capture_logs(|| {
         let q = JobStatusQuery::new("user-1", "job-1");
         block_on(client.job_status(&q)).unwrap();
         block_on(client.wait_for_completion(&q, &WaitPolicy::fixed(Duration::from_secs(1))))
             .unwrap();
     });
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     for needle in [
         "smileid.job_status",
         "smileid.attempt",
@@ -189,4 +194,44 @@ fn logs_have_ids_status_and_latency_but_no_key_or_signature() {
         .collect();
     signatures.push(secret_signer().sign("2026-08-21T12:00:00.000Z").signature);
     assert_clean(&logs, &signatures);
+}
+
+/// The web token, a bearer credential, shows in no log line, error or
+/// `Debug` output; the call's span and ids do.
+#[test]
+fn the_web_token_never_shows_in_logs_or_errors() {
+    use smileid_core::WebTokenQuery;
+    use smileid_types::Product;
+    const TOKEN: &str = "b3KpWq9ZtX2mN7sLcV4hR8jD1fG6yE0uA5oI";
+    let transport = Scripted::new([
+        respond(503, ""),
+        respond(200, smileid_testkit::fixtures::WEB_TOKEN_RESPONSE),
+        // A token in a refusal's text is not echoed either (the body
+        // snippet of a non-JSON error is the only place a body shows).
+        respond(200, format!(r#"{{"success": false, "token": "{TOKEN}"}}"#)),
+    ]);
+    let client = Client::builder(PARTNER_ID, SECRET)
+        .rng_seed(1)
+        .build(transport, FakeTimer::default())
+        .unwrap();
+    let query = WebTokenQuery::new("user-1", "job-1", Product::BiometricKyc);
+    let mut texts = Vec::new();
+    let logs = capture_logs(|| {
+        let token = block_on(client.send(&query)).unwrap();
+        assert_eq!(token.expose_secret(), TOKEN);
+        texts.push(format!("{token:?}"));
+        let err = block_on(client.send(&query)).unwrap_err();
+        texts.push(format!("{err} {err:?} {:?}", err.hint()));
+    });
+    for needle in [
+        "smileid.token",
+        "user_id=\"user-1\"",
+        "product=\"biometric_kyc\"",
+    ] {
+        assert!(logs.contains(needle), "missing {needle} in:\n{logs}");
+    }
+    texts.push(logs);
+    for text in &texts {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
 }
