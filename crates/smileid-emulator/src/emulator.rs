@@ -80,7 +80,12 @@ pub struct EmulatorBuilder {
     callback: CallbackConfig,
     callback_root_pems: Vec<String>,
     read_timeout: Duration,
+    web_token_ttl: Duration,
 }
+
+/// How long a web token the emulator issues stays valid, by default: one
+/// hour. Smile ID does not document its tokens' lifetime.
+pub const DEFAULT_WEB_TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -95,6 +100,7 @@ impl Default for EmulatorBuilder {
             callback: CallbackConfig::default(),
             callback_root_pems: Vec::new(),
             read_timeout: crate::http::accept::DEFAULT_READ_TIMEOUT,
+            web_token_ttl: DEFAULT_WEB_TOKEN_TTL,
         }
     }
 }
@@ -186,6 +192,14 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = timeout;
+        self
+    }
+
+    /// How long a web token issued by `POST /v1/token` is accepted in place
+    /// of a signature (default [`DEFAULT_WEB_TOKEN_TTL`], one hour).
+    #[must_use]
+    pub fn web_token_ttl(mut self, ttl: Duration) -> Self {
+        self.web_token_ttl = ttl;
         self
     }
 
@@ -329,6 +343,7 @@ impl EmulatorBuilder {
             demo_jobs,
             seed,
             read_timeout: self.read_timeout,
+            web_token_ttl: self.web_token_ttl,
             callback_config: callback,
             runtime: runtime.clone(),
             shutdown: shutdown_rx.clone(),

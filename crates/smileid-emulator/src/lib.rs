@@ -13,7 +13,8 @@ mod state;
 mod tls;
 
 pub use emulator::{
-    DEFAULT_API_KEY, DEFAULT_LISTEN, DEFAULT_PARTNER_ID, Emulator, EmulatorBuilder, EmulatorHandle,
+    DEFAULT_API_KEY, DEFAULT_LISTEN, DEFAULT_PARTNER_ID, DEFAULT_WEB_TOKEN_TTL, Emulator,
+    EmulatorBuilder, EmulatorHandle,
 };
 #[doc(hidden)]
 pub use endpoints::job_status::check_job_status_request;

@@ -14,7 +14,7 @@ use smileid_types::{BusinessVerificationResponse, Outcome};
 
 use crate::emulator_e2e::CallbackReceiver;
 
-async fn emulator() -> EmulatorHandle {
+pub(crate) async fn emulator() -> EmulatorHandle {
     Emulator::builder()
         .tls(true)
         .callback_backoff(Duration::from_millis(10))
@@ -23,7 +23,7 @@ async fn emulator() -> EmulatorHandle {
         .expect("starts")
 }
 
-fn client(emu: &EmulatorHandle, retries: u32) -> Client {
+pub(crate) fn client(emu: &EmulatorHandle, retries: u32) -> Client {
     let pem = emu.ca_cert_pem().expect("TLS");
     Client::builder(emu.partner_id(), emu.api_key())
         .base_url(emu.base_url())

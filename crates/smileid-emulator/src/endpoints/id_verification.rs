@@ -34,6 +34,16 @@ impl SignedRequest for IdVerificationRequest {
     fn envelope(&self) -> (&str, &str, &str) {
         (&self.partner_id, &self.timestamp, self.signature.as_str())
     }
+
+    /// The hosted page submits async lookups with its web token.
+    const ACCEPTS_WEB_TOKEN: bool = true;
+
+    fn job_ids(&self) -> (&str, &str) {
+        (
+            self.partner_params.user_id().unwrap_or(""),
+            self.partner_params.job_id().unwrap_or(""),
+        )
+    }
 }
 
 /// `POST /v1/id_verification`: the result, signed.
@@ -41,6 +51,9 @@ pub(crate) async fn handle(
     AxumState(state): AxumState<Arc<State>>,
     signed: Signed<IdVerificationRequest>,
 ) -> Reply {
+    if signed.via_web_token {
+        return crate::http::signed::token_not_accepted();
+    }
     match submit(&state, &signed.request, None) {
         Ok(job) => entry::signed_result(signed.answer_signer(&state), &job),
         Err(reply) => reply,

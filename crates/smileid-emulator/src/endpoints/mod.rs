@@ -2,6 +2,9 @@
 
 pub(crate) mod aml;
 pub(crate) mod business_verification;
+pub(crate) mod catalogue;
+pub(crate) mod discovery;
 pub(crate) mod entry;
 pub(crate) mod id_verification;
 pub(crate) mod job_status;
+pub(crate) mod web_token;

@@ -38,6 +38,10 @@ pub(crate) const ENDPOINTS: &[&str] = &[
     "business_verification",
     "async_business_verification",
     "aml",
+    "token",
+    "services",
+    "valid_documents",
+    "products_config",
 ];
 
 /// A 1x1 PNG, served for image links.
@@ -69,6 +73,18 @@ where
     )
 }
 
+/// An open `GET /v1/...` endpoint: its handler behind the fault layer.
+fn open_get<H, T>(state: &Arc<State>, handler: H) -> MethodRouter<Arc<State>>
+where
+    H: Handler<T, Arc<State>>,
+    T: 'static,
+{
+    only(
+        get(handler.layer(from_fn_with_state(Arc::clone(state), faults::inject))),
+        "GET, HEAD",
+    )
+}
+
 /// The whole route table.
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
@@ -93,6 +109,22 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             signed_post(&state, endpoints::business_verification::handle_async),
         )
         .route("/v1/aml", signed_post(&state, endpoints::aml::handle))
+        .route(
+            "/v1/token",
+            signed_post(&state, endpoints::web_token::handle),
+        )
+        .route(
+            "/v1/services",
+            open_get(&state, endpoints::discovery::services),
+        )
+        .route(
+            "/v1/valid_documents",
+            signed_post(&state, endpoints::discovery::valid_documents),
+        )
+        .route(
+            "/v1/products_config",
+            signed_post(&state, endpoints::discovery::products_config),
+        )
         .route(
             "/images/{*rest}",
             only(get(|| async { image() }), "GET, HEAD"),

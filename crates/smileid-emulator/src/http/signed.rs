@@ -22,7 +22,7 @@ use smileid_sign::Signer;
 use super::body::{MAX_BODY, read_body};
 use super::faults::WrongSignature;
 use super::reply::Reply;
-use crate::state::State;
+use crate::state::{State, TokenRefusal};
 
 /// Smile ID's words for a refused signature.
 const NOT_AUTHORIZED: &str = "You're not authorized to do that";
@@ -78,6 +78,17 @@ pub(crate) trait SignedRequest: DeserializeOwned {
 
     /// `(partner_id, timestamp, signature)`.
     fn envelope(&self) -> (&str, &str, &str);
+
+    /// Whether Smile ID's hosted page may send this call with a web token
+    /// (`"token"`, from `POST /v1/token`) in place of `timestamp` and
+    /// `signature`.
+    const ACCEPTS_WEB_TOKEN: bool = false;
+
+    /// `(user_id, job_id)` of the request, checked against a web token's
+    /// grant.
+    fn job_ids(&self) -> (&str, &str) {
+        ("", "")
+    }
 }
 
 /// A parsed, authorized request, and how its answer is to be signed.
@@ -86,6 +97,8 @@ pub(crate) struct Signed<T> {
     pub request: T,
     /// Set by the `wrong_signature` fault.
     wrong_signature: bool,
+    /// Authorized by a web token rather than a signature.
+    pub via_web_token: bool,
 }
 
 impl<T> Signed<T> {
@@ -107,10 +120,14 @@ impl<T: SignedRequest> FromRequest<Arc<State>> for Signed<T> {
         let wrong_signature = req.extensions().get::<WrongSignature>().is_some();
         let (parts, body) = req.into_parts();
         let body = read_body(&parts.headers, body, MAX_BODY, state.read_timeout).await?;
-        let request = authorize::<T>(&state.signer, &body)?;
+        let (request, via_web_token) = match web_token_of::<T>(&body) {
+            Some((token, map)) => (authorize_web_token::<T>(state, &token, map)?, true),
+            None => (authorize::<T>(&state.signer, &body)?, false),
+        };
         Ok(Self {
             request,
             wrong_signature,
+            via_web_token,
         })
     }
 }
@@ -124,6 +141,75 @@ pub(crate) fn authorize<T: SignedRequest>(signer: &Signer, body: &[u8]) -> Resul
             StatusCode::UNAUTHORIZED,
             "2205",
             NOT_AUTHORIZED,
+        ));
+    }
+    Ok(request)
+}
+
+/// The web token of a body that carries one and no signature, with the
+/// body as a JSON object; `None` for every other body (and for every
+/// request type that does not accept tokens).
+fn web_token_of<T: SignedRequest>(body: &[u8]) -> Option<(String, serde_json::Map<String, Value>)> {
+    if !T::ACCEPTS_WEB_TOKEN {
+        return None;
+    }
+    let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    if map.get("signature").is_some_and(|s| !s.is_null()) {
+        return None;
+    }
+    match map.remove("token") {
+        Some(Value::String(token)) => Some((token, map)),
+        _ => None,
+    }
+}
+
+/// `401` `2205` for a web token sent to a call the hosted page does not
+/// make.
+pub(crate) fn token_not_accepted() -> Reply {
+    Reply::error(
+        StatusCode::UNAUTHORIZED,
+        "2205",
+        &format!("{NOT_AUTHORIZED}: this call needs a signature, not a web token"),
+    )
+}
+
+/// Authorizes a request sent with a web token: the body is checked as a
+/// signed one is (its fields, its partner id), then the token must be one
+/// this emulator issued, not expired, for the same `user_id` and `job_id`.
+/// A refused token is `401` `2205`, as a refused signature is.
+fn authorize_web_token<T: SignedRequest>(
+    state: &State,
+    token: &str,
+    mut map: serde_json::Map<String, Value>,
+) -> Result<T, Reply> {
+    for key in ["timestamp", "signature"] {
+        map.entry(key)
+            .or_insert_with(|| Value::String(String::new()));
+    }
+    let body =
+        serde_json::to_vec(&Value::Object(map)).map_err(|e| invalid_json(&format_args!("{e}")))?;
+    let request = parse::<T>(&body)?;
+    let refuse = |why: &str| {
+        Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "2205",
+            &format!("{NOT_AUTHORIZED}: {why}"),
+        )
+    };
+    if request.envelope().0 != state.signer.partner_id() {
+        return Err(refuse("the token is not this partner's"));
+    }
+    let grant = state
+        .check_web_token(token)
+        .map_err(|refusal| match refusal {
+            TokenRefusal::Unknown => refuse("unknown web token"),
+            TokenRefusal::Expired => refuse("the web token has expired"),
+        })?;
+    if request.job_ids() != (grant.user_id.as_str(), grant.job_id.as_str()) {
+        return Err(refuse(
+            "the web token was issued for another user_id or job_id",
         ));
     }
     Ok(request)

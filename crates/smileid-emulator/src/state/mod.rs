@@ -11,7 +11,7 @@ mod jobs;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use smileid_sign::Signer;
 use tokio::sync::watch;
@@ -27,6 +27,28 @@ pub use faults::FaultInfo;
 use jobs::FIRST_SMILE_JOB_ID;
 pub(crate) use jobs::Job;
 pub use jobs::JobInfo;
+
+/// The most web tokens kept at once; the oldest go first beyond it.
+const MAX_WEB_TOKENS: usize = 10_000;
+
+/// What a web token was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WebTokenGrant {
+    pub user_id: String,
+    pub job_id: String,
+    pub product: String,
+    expires: Instant,
+    serial: u64,
+}
+
+/// Why a web token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenRefusal {
+    /// Never issued (or forgotten by a reset).
+    Unknown,
+    /// Issued, but older than the token lifetime.
+    Expired,
+}
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -50,6 +72,7 @@ pub(crate) struct StateInit {
     pub demo_jobs: bool,
     pub seed: Seed,
     pub read_timeout: Duration,
+    pub web_token_ttl: Duration,
     pub callback_config: CallbackConfig,
     pub runtime: tokio::runtime::Handle,
     pub shutdown: watch::Receiver<bool>,
@@ -70,6 +93,10 @@ pub(crate) struct State {
     pub seed: Seed,
     /// Longest wait for a handshake, request head or request body.
     pub read_timeout: Duration,
+    /// How long a web token stays valid.
+    pub web_token_ttl: Duration,
+    web_tokens: Mutex<HashMap<String, WebTokenGrant>>,
+    next_web_token: AtomicU64,
     jobs: RwLock<HashMap<String, HashMap<String, Arc<Job>>>>,
     faults: Mutex<Vec<ActiveFault>>,
     /// Number of installed faults: lets the hot path skip the fault lock.
@@ -98,6 +125,9 @@ impl State {
             demo_jobs: init.demo_jobs,
             seed: init.seed,
             read_timeout: init.read_timeout,
+            web_token_ttl: init.web_token_ttl,
+            web_tokens: Mutex::new(HashMap::new()),
+            next_web_token: AtomicU64::new(1),
             jobs: RwLock::new(HashMap::new()),
             faults: Mutex::new(Vec::new()),
             fault_count: AtomicUsize::new(0),
@@ -113,6 +143,58 @@ impl State {
         }
     }
 
+    /// Issues a web token for the hosted page to run `product` for
+    /// `user_id` and `job_id`: unguessable without the partner's key (an
+    /// HMAC of a serial number and the time), URL-safe.
+    pub fn issue_web_token(&self, user_id: &str, job_id: &str, product: &str) -> String {
+        let serial = self.next_web_token.fetch_add(1, Ordering::AcqRel);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let token: String = self
+            .signer
+            .sign(format!("web-token:{serial}:{nanos}:{user_id}:{job_id}"))
+            .signature
+            .chars()
+            .filter_map(|c| match c {
+                '+' => Some('-'),
+                '/' => Some('_'),
+                '=' => None,
+                c => Some(c),
+            })
+            .collect();
+        let now = Instant::now();
+        let grant = WebTokenGrant {
+            user_id: user_id.to_owned(),
+            job_id: job_id.to_owned(),
+            product: product.to_owned(),
+            expires: now + self.web_token_ttl,
+            serial,
+        };
+        let mut tokens = lock(&self.web_tokens);
+        tokens.retain(|_, g| g.expires > now);
+        if tokens.len() >= MAX_WEB_TOKENS
+            && let Some(oldest) = tokens
+                .iter()
+                .min_by_key(|(_, g)| g.serial)
+                .map(|(t, _)| t.clone())
+        {
+            tokens.remove(&oldest);
+        }
+        tokens.insert(token.clone(), grant);
+        token
+    }
+
+    /// The grant of a token this emulator issued and that has not expired.
+    pub fn check_web_token(&self, token: &str) -> Result<WebTokenGrant, TokenRefusal> {
+        let tokens = lock(&self.web_tokens);
+        let grant = tokens.get(token).ok_or(TokenRefusal::Unknown)?;
+        if grant.expires <= Instant::now() {
+            return Err(TokenRefusal::Expired);
+        }
+        Ok(grant.clone())
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
@@ -123,6 +205,7 @@ impl State {
         self.generation.fetch_add(1, Ordering::AcqRel);
         write(&self.jobs).clear();
         lock(&self.presets).clear();
+        lock(&self.web_tokens).clear();
         {
             let mut faults = lock(&self.faults);
             faults.clear();

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use smileid_emulator::{Emulator, EmulatorHandle, FaultSpec, PresetOutcome};
 use smileid_types::{BusinessVerificationResponse, IdVerificationResponse, ResultCategory};
 
-fn envelope(emu: &EmulatorHandle) -> serde_json::Map<String, Value> {
+pub(crate) fn envelope(emu: &EmulatorHandle) -> serde_json::Map<String, Value> {
     let signed = emu.signer().sign_at(SystemTime::now());
     let mut m = serde_json::Map::new();
     m.insert("partner_id".into(), emu.partner_id().into());
@@ -18,7 +18,7 @@ fn envelope(emu: &EmulatorHandle) -> serde_json::Map<String, Value> {
     m
 }
 
-fn id_request(emu: &EmulatorHandle, job_id: &str, id_number: &str) -> Value {
+pub(crate) fn id_request(emu: &EmulatorHandle, job_id: &str, id_number: &str) -> Value {
     let mut m = envelope(emu);
     m.insert(
         "partner_params".into(),
@@ -35,7 +35,7 @@ fn id_request(emu: &EmulatorHandle, job_id: &str, id_number: &str) -> Value {
     Value::Object(m)
 }
 
-async fn post(raw: &Raw, path: &str, body: &Value) -> Answer {
+pub(crate) async fn post(raw: &Raw, path: &str, body: &Value) -> Answer {
     raw.send(
         Method::POST,
         &format!("{}/{path}", raw.base),
@@ -44,7 +44,7 @@ async fn post(raw: &Raw, path: &str, body: &Value) -> Answer {
     .await
 }
 
-fn assert_error(answer: &Answer, status: u16, code: &str) {
+pub(crate) fn assert_error(answer: &Answer, status: u16, code: &str) {
     assert_eq!(answer.status, status, "{:?}", answer.json());
     assert_eq!(answer.json()["code"], code, "{:?}", answer.json());
 }

@@ -3,6 +3,7 @@
 mod admin;
 mod callbacks;
 mod common;
+mod discovery;
 mod errors;
 mod faults;
 mod lifecycle;
