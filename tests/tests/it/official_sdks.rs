@@ -2,8 +2,9 @@
 //!
 //! The Python SDK (`smile-id-core` 3.0.1) and the Node SDK
 //! (`smile-identity-core` 3.2.1) are installed once into
-//! `target/official-sdks/` and drive `testkit/compat/*_job_status.*` against an
-//! emulator served over TLS. Without python3, node or npm, or without the
+//! `target/official-sdks/` and drive `testkit/compat/*` (job status, ID
+//! lookups, business verification, web tokens) against an emulator served
+//! over TLS. Without python3, node or npm, or without the
 //! package registries, the tests print why and pass without checking
 //! anything (set `SMILEID_SKIP_OFFICIAL_SDKS=1` to skip them on purpose).
 
@@ -394,4 +395,141 @@ fn node_sdk_submits_lookups_sync_and_async_to_the_emulator() {
         confirmed.expect_json("node confirm"),
         &serde_json::json!({"confirmed": true})
     );
+}
+
+// ----- web tokens -----
+
+/// An async lookup sent as Smile ID's hosted page sends it, with a web token
+/// in place of the signature: an [`Operation`](smileid_core::Operation)
+/// written outside smileid-core, sent by the ordinary client.
+struct LookupWithToken {
+    token: String,
+    job_id: &'static str,
+}
+
+impl smileid_core::Operation for LookupWithToken {
+    type Output = smileid_types::AsyncAcknowledgement;
+    const NAME: &'static str = "async_id_verification";
+    const REPEAT_SAFETY: smileid_core::RepeatSafety = smileid_core::RepeatSafety::Entry;
+
+    fn validate(&self) -> Result<(), smileid_core::Error> {
+        Ok(())
+    }
+
+    fn encode(
+        &self,
+        cx: &smileid_core::RequestContext<'_>,
+    ) -> Result<http::Request<bytes::Bytes>, smileid_core::Error> {
+        let body = serde_json::json!({
+            "partner_id": cx.partner_id(),
+            "token": self.token,
+            "partner_params": {"user_id": "sdk-web", "job_id": self.job_id, "job_type": 5},
+            "country": "NG",
+            "id_type": "BVN",
+            "id_number": "00000000000",
+            "callback_url": "https://partner.example/smileid/callback",
+        });
+        cx.post_json(Self::NAME, &body)
+    }
+
+    fn signature_mode(&self) -> smileid_core::SignatureMode {
+        smileid_core::SignatureMode::Absent
+    }
+
+    fn decode(&self, reply: smileid_core::Reply) -> Result<Self::Output, smileid_core::Error> {
+        reply.json()
+    }
+}
+
+/// Mints a token with an SDK's driver, checks the answer's shape, and uses
+/// the token where the hosted page would.
+fn check_web_token(name: &str, served: &Served, driver: impl Fn() -> Command) {
+    let emu = served.emulator();
+    let args = |job: &str, product: &str| -> Vec<String> {
+        [
+            emu.base_url(),
+            emu.partner_id(),
+            emu.api_key(),
+            "sdk-web",
+            job,
+            product,
+            "https://partner.example/smileid/callback",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let mut command = driver();
+    command.args(args("web-1", "biometric_kyc"));
+    let out = sdks::run(command, RUN_TIMEOUT).expect("the driver runs");
+    assert!(out.status.success(), "{name}: {out:?}");
+    let doc: Value = serde_json::from_str(out.stdout.trim()).expect("one line of JSON");
+    assert_eq!(doc["success"], Value::Bool(true), "{name}: {doc}");
+    let token = doc["token"].as_str().expect("a token").to_owned();
+
+    let client = smileid_hyper::Client::builder(emu.partner_id(), emu.api_key())
+        .base_url(emu.base_url())
+        .add_root_certificates_pem(emu.ca_cert_pem().expect("TLS").as_bytes())
+        .build()
+        .expect("client builds");
+    let ack = served
+        .runtime
+        .block_on(client.send(&LookupWithToken {
+            token: token.clone(),
+            job_id: "web-1",
+        }))
+        .expect("the token is accepted");
+    assert!(ack.success, "{name}");
+    assert!(
+        emu.job("sdk-web", "web-1").is_some(),
+        "{name}: the job exists"
+    );
+    // The token is for web-1 only.
+    let err = served
+        .runtime
+        .block_on(client.send(&LookupWithToken {
+            token,
+            job_id: "web-2",
+        }))
+        .unwrap_err();
+    assert_eq!(err.api_code(), Some("2205"), "{name}: {err}");
+
+    // An unknown product: Python hands back the error body, Node rejects.
+    let mut command = driver();
+    command.args(args("web-3", "face_match"));
+    let out = sdks::run(command, RUN_TIMEOUT).expect("the driver runs");
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        text.contains("2217") && text.contains("Invalid product."),
+        "{name}: {out:?}"
+    );
+}
+
+#[test]
+fn python_sdk_mints_web_tokens_from_the_emulator() {
+    let sdk = match sdks::python_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Python", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    check_web_token("python", &served, || {
+        sdk.command("python_web_token.py", Some(&served.ca_file))
+    });
+}
+
+#[test]
+fn node_sdk_mints_web_tokens_from_the_emulator() {
+    let sdk = match sdks::node_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Node", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    check_web_token("node", &served, || {
+        sdk.command("node_web_token.js", Some(&served.ca_file))
+    });
 }
