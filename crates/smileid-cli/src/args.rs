@@ -55,6 +55,18 @@ pub enum Command {
     /// Screen a person against sanctions, PEP and adverse-media lists (job type 10).
     #[command(after_help = EXIT_CODES_HELP)]
     Aml(AmlArgs),
+    /// Mint a web token for Smile ID's hosted web page (printed alone on stdout).
+    #[command(after_help = EXIT_CODES_HELP)]
+    WebToken(WebTokenArgs),
+    /// List the countries, ID types, required fields and banks Smile ID supports.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Services(ServicesArgs),
+    /// List the documents the hosted page can capture, per country.
+    #[command(after_help = EXIT_CODES_HELP)]
+    ValidDocuments(ValidDocumentsArgs),
+    /// Show the partner's products configuration (ID types per product, consent).
+    #[command(after_help = EXIT_CODES_HELP)]
+    ProductsConfig(ProductsConfigArgs),
     /// Run a local Smile ID server (the emulator) in the foreground.
     #[command(after_help = EXIT_CODES_HELP)]
     Emulator(EmulatorArgs),
@@ -196,6 +208,86 @@ pub struct EntryArgs {
     pub connection: ConnectionArgs,
 }
 
+/// The output and connection options of the calls that only read (and the
+/// web token, which creates no job).
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
+    /// Print the response as received, pretty JSON (every field kept).
+    #[arg(long)]
+    pub json: bool,
+    /// Ask a demo emulator started in this process (TLS); no account or
+    /// network needed. The credential and connection options are then
+    /// ignored.
+    #[arg(long)]
+    pub emulator: bool,
+    /// The partner's credentials.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Where requests go.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `smileid web-token`.
+#[derive(Debug, Clone, Args)]
+pub struct WebTokenArgs {
+    /// The partner's user id of the job the page will run.
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: String,
+    /// The partner's job id of the job the page will run.
+    #[arg(long, value_name = "JOB_ID")]
+    pub job_id: String,
+    /// The product the page runs: authentication, basic_kyc, smartselfie,
+    /// biometric_kyc, enhanced_kyc, doc_verification, ekyc_smartselfie,
+    /// identity_verification, enhanced_document_verification (others are
+    /// passed through).
+    #[arg(long, value_name = "PRODUCT")]
+    pub product: String,
+    /// Where the job's result is posted (https, or http to a loopback host).
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// Output and connection.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `smileid services`.
+#[derive(Debug, Clone, Args)]
+pub struct ServicesArgs {
+    /// Only this country (ISO 3166-1 alpha-2).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Only the ID types the hosted page offers for this product
+    /// (basic_kyc, biometric_kyc, enhanced_kyc, doc_verification, ...).
+    #[arg(long, value_name = "PRODUCT")]
+    pub product: Option<String>,
+    /// Labels in this language (a tag such as `fr`).
+    #[arg(long, value_name = "TAG")]
+    pub locale: Option<String>,
+    /// Output and connection.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `smileid valid-documents`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidDocumentsArgs {
+    /// Only this country (ISO 3166-1 alpha-2).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Output and connection.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `smileid products-config`.
+#[derive(Debug, Clone, Args)]
+pub struct ProductsConfigArgs {
+    /// Output and connection.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
 /// `smileid verify-id`.
 #[derive(Debug, Clone, Args)]
 pub struct VerifyIdArgs {
@@ -239,6 +331,12 @@ pub struct VerifyIdArgs {
     /// Where the result is posted (https, or http to a loopback host).
     #[arg(long, requires = "asynchronous", value_name = "URL")]
     pub callback_url: Option<String>,
+    /// First check the lookup against Smile ID's services catalogue (one
+    /// unbilled read): every missing required field and an ID number that
+    /// does not match its country's pattern are listed, and nothing billed
+    /// is sent (exit 2).
+    #[arg(long)]
+    pub check: bool,
     /// Write the decoded ID photo (JPEG) to FILE, when the authority returns one.
     #[arg(long, value_name = "FILE", conflicts_with = "asynchronous")]
     pub photo_out: Option<PathBuf>,

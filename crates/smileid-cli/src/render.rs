@@ -567,3 +567,46 @@ pub fn aml(response: &smileid_hyper::types::AmlResponse) -> String {
     }
     out
 }
+
+/// A plain-text table: a bold header row, then one row per entry, columns
+/// padded to their widest cell; every cell cleaned of control characters.
+/// The last column is not padded.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let cleaned: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| crate::style::clean(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &cleaned {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(width) = widths.get_mut(i) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 < cells.len() {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad + 2));
+            } else {
+                out.push_str(cell);
+            }
+        }
+        out.trim_end().to_owned()
+    };
+    let head: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let mut out = crate::style::paint(crate::style::HEADING, &line(&head));
+    out.push('\n');
+    for row in &cleaned {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}

@@ -40,6 +40,11 @@ pub use smileid_core::{
     TransportError, TransportErrorKind, Verified, VerifiedCallback, WaitPolicy, WaitTimedOut,
     verify_callback,
 };
+pub use smileid_core::{
+    IdFields, Preflight, PreflightProblem, PreflightReport, PreflightWarning, ProductsConfig,
+    ProductsConfigQuery, Services, ServicesQuery, ValidDocuments, ValidDocumentsQuery,
+    WebTokenQuery, preflight,
+};
 pub use smileid_core::{callback, environment, operation, retry, wait};
 /// Signing and verification; [`ApiKey`] and [`Signer`] are re-exported at the root.
 pub use smileid_sign as sign;

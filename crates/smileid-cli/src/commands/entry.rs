@@ -7,7 +7,6 @@ use smileid_emulator::EmulatorHandle;
 use smileid_hyper::{Client, Error, ErrorKind};
 
 use crate::args::EntryArgs;
-use crate::config;
 use crate::exit::{self, Failure};
 
 /// What to try on a demo emulator's ID lookups.
@@ -26,12 +25,7 @@ pub(crate) async fn client(
     args: &EntryArgs,
     hint: &str,
 ) -> Result<(Client, Option<EmulatorHandle>), Failure> {
-    if args.emulator {
-        let (client, emulator) = super::emulator_client(args.connection.retries, hint).await?;
-        Ok((client, Some(emulator)))
-    } else {
-        Ok((config::client(&args.credentials, &args.connection)?, None))
-    }
+    super::client_for(args.emulator, &args.credentials, &args.connection, hint).await
 }
 
 /// Prints the verified body as pretty JSON with `--json`, else `human`.

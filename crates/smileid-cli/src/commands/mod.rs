@@ -1,12 +1,14 @@
 //! One module per subcommand.
 
 pub mod aml;
+pub mod discovery;
 pub mod emulator;
 mod entry;
 pub mod job_status;
 pub mod sign;
 pub mod verify_business;
 pub mod verify_id;
+pub mod web_token;
 
 use std::io::Write;
 
@@ -51,4 +53,36 @@ pub(crate) async fn emulator_client(
         )
     );
     Ok((client, emulator))
+}
+
+/// The client for a read (or a web token), and the emulator it talks to
+/// (kept alive by the caller) with `--emulator`, which tells the user
+/// `hint`.
+pub(crate) async fn read_client(
+    args: &crate::args::ReadArgs,
+    hint: &str,
+) -> Result<(Client, Option<smileid_emulator::EmulatorHandle>), Failure> {
+    client_for(args.emulator, &args.credentials, &args.connection, hint).await
+}
+
+/// A demo emulator's client when `emulator`, else the configured one.
+pub(crate) async fn client_for(
+    emulator: bool,
+    credentials: &crate::args::CredentialArgs,
+    connection: &crate::args::ConnectionArgs,
+    hint: &str,
+) -> Result<(Client, Option<smileid_emulator::EmulatorHandle>), Failure> {
+    if emulator {
+        let (client, emulator) = emulator_client(connection.retries, hint).await?;
+        Ok((client, Some(emulator)))
+    } else {
+        Ok((config::client(credentials, connection)?, None))
+    }
+}
+
+/// Writes `text` to stdout.
+pub(crate) fn print(text: &str) {
+    let mut out = anstream::stdout();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
 }

@@ -1,10 +1,12 @@
 //! `smileid verify-id`: Enhanced and Basic KYC.
 
-use smileid_hyper::IdVerification;
+use smileid_hyper::{Client, IdVerification, Preflight, ServicesQuery};
+use std::io::Write as _;
+
 use smileid_hyper::sign::format_timestamp;
 
 use crate::args::VerifyIdArgs;
-use crate::exit::Failure;
+use crate::exit::{self, Failure};
 use crate::render;
 
 use super::entry;
@@ -46,6 +48,9 @@ pub async fn run(args: &VerifyIdArgs) -> Result<(), Failure> {
     for (key, value) in &args.entry.partner_params {
         lookup = lookup.partner_param(key.clone(), value.clone());
     }
+    if args.check {
+        preflight(&client, &lookup).await?;
+    }
     if let Some(url) = args.callback_url.as_deref().filter(|_| args.asynchronous) {
         client
             .send(&lookup.asynchronous(url))
@@ -78,4 +83,41 @@ pub async fn run(args: &VerifyIdArgs) -> Result<(), Failure> {
     entry::print(&args.entry, answer.raw_json(), || {
         render::lookup("ID lookup", &response.result, &response.timestamp)
     })
+}
+
+/// `--check`: reads the services catalogue (unbilled) and checks `lookup`
+/// against it. Every problem is listed on stderr and the command stops with
+/// exit 2 before the billed call; warnings (a pattern that could not be
+/// used) are listed and the call goes on.
+async fn preflight(client: &Client, lookup: &IdVerification) -> Result<(), Failure> {
+    let services = client.send(&ServicesQuery::new()).await.map_err(|e| {
+        let mut failure = exit::from_client_error(&e);
+        failure.message = format!(
+            "--check could not read the services catalogue: {}",
+            failure.message
+        );
+        failure
+    })?;
+    let report = Preflight::new(services.response()).check(lookup);
+    let mut err = anstream::stderr();
+    for warning in report.warnings() {
+        let _ = writeln!(
+            err,
+            "{} {}",
+            crate::style::paint(crate::style::WAITING, "warning:"),
+            crate::style::clean(&warning.to_string())
+        );
+    }
+    if report.is_ok() {
+        return Ok(());
+    }
+    for problem in report.problems() {
+        let _ = writeln!(err, "  - {}", crate::style::clean(&problem.to_string()));
+    }
+    let count = report.problems().len();
+    Err(Failure::usage(format!(
+        "the lookup fails Smile ID's catalogue check ({count} problem{}); nothing billed was sent",
+        if count == 1 { "" } else { "s" }
+    ))
+    .with_hint("`smileid services --country CC` lists each ID type's required fields"))
 }

@@ -2,5 +2,6 @@
 //! the calls that create jobs, and the fault matrix.
 
 mod cli;
+mod discovery;
 mod entry;
 mod faults;
