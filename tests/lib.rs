@@ -6,3 +6,8 @@
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct RootReadmeDoctests;
+
+/// The Rust examples of `docs/hosted-web.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/hosted-web.md")]
+pub struct HostedWebDoctests;

@@ -32,7 +32,7 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success (job-status: the query succeeded, whatever the job's outcome)
   1  signature or callback verification failed
-  2  usage or configuration error
+  2  usage or configuration error (verify-id --check: problems found, nothing sent)
   3  Smile ID answered with an error (such as 2205 not authorized)
   4  transport failure (connect, TLS, timeout, body too large)
   5  the response was not signed by Smile ID or could not be decoded
