@@ -673,6 +673,19 @@ impl Report {
             },
         });
 
+        // A hostile catalogue pattern is matched in linear time.
+        let hostile = self.micro("preflight check (hostile pattern, 64 bytes)");
+        goals.push(Goal {
+            goal: "pre-flight with a hostile pattern ≤ 100 µs",
+            reached: hostile.map_or_else(String::new, |m| duration_text(m.median_ns)),
+            met: match hostile {
+                Some(m) if m.median_ns <= 100_000.0 => Verdict::Met,
+                Some(m) if m.low_ns <= 100_000.0 => Verdict::WithinNoise,
+                Some(_) => Verdict::Missed,
+                None => Verdict::NotMeasured,
+            },
+        });
+
         // Typed decoding against serde_json::Value, per decode group.
         type Pair<'a> = (Option<&'a Micro>, Option<&'a Micro>);
         let mut decode: BTreeMap<&str, Pair<'_>> = BTreeMap::new();
