@@ -409,7 +409,7 @@ fn compile_js_pattern(text: &str) -> Result<Regex, String> {
         regex::Error::CompiledTooBig(limit) => {
             format!("needs more than {limit} bytes compiled")
         }
-        other => one_line(&other.to_string()),
+        other => last_line(&other.to_string()),
     })
 }
 
@@ -431,13 +431,14 @@ fn split_flags(text: &str) -> (&str, &str) {
 }
 
 /// The last line of a multi-line error text (regex's carry the pattern and
-/// a caret line first).
-fn one_line(text: &str) -> String {
-    text.lines()
+/// a caret line first), at most 200 characters.
+fn last_line(text: &str) -> String {
+    let line = text
+        .lines()
         .map(str::trim)
         .rfind(|l| !l.is_empty())
-        .unwrap_or("does not compile")
-        .to_owned()
+        .unwrap_or("does not compile");
+    crate::redaction::one_line(line, 200)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use smileid_hyper::types::ServicesResponse;
-use smileid_hyper::{ProductsConfigQuery, ServicesQuery, ValidDocumentsQuery};
+use smileid_hyper::{Operation, ProductsConfigQuery, ServicesQuery, ValidDocumentsQuery, Verified};
 
-use crate::args::{ProductsConfigArgs, ServicesArgs, ValidDocumentsArgs};
+use crate::args::{ProductsConfigArgs, ReadArgs, ServicesArgs, ValidDocumentsArgs};
 use crate::exit::{self, Failure};
 use crate::render::table;
 
@@ -15,6 +15,25 @@ use super::job_status::pretty_json;
 
 /// What a demo emulator's catalogue holds.
 const HINT: &str = "its catalogue covers Nigeria, Kenya, Ghana, South Africa and Uganda";
+
+/// Sends `op` (a discovery read) and, with `--json`, prints the response as
+/// received and returns `None`; otherwise returns the typed answer for a
+/// table.
+async fn read<O, T>(args: &ReadArgs, op: &O) -> Result<Option<Verified<T>>, Failure>
+where
+    O: Operation<Output = Verified<T>>,
+{
+    let (client, _emulator) = super::read_client(args, HINT).await?;
+    let answer = client
+        .send(op)
+        .await
+        .map_err(|e| exit::from_client_error(&e))?;
+    if args.json {
+        super::print(&pretty_json(answer.raw_json())?);
+        return Ok(None);
+    }
+    Ok(Some(answer))
+}
 
 fn upper(country: Option<&String>) -> Option<String> {
     country.map(|c| c.trim().to_ascii_uppercase())
@@ -27,19 +46,13 @@ fn upper(country: Option<&String>) -> Option<String> {
 /// A [`Failure`] with the exit code of the error; exit 2 when the filters
 /// match nothing.
 pub async fn services(args: &ServicesArgs) -> Result<(), Failure> {
-    let (client, _emulator) = super::read_client(&args.read, HINT).await?;
     let mut query = ServicesQuery::new();
     if let Some(locale) = &args.locale {
         query = query.with_locale(locale.clone());
     }
-    let answer = client
-        .send(&query)
-        .await
-        .map_err(|e| exit::from_client_error(&e))?;
-    if args.read.json {
-        super::print(&pretty_json(answer.raw_json())?);
+    let Some(answer) = read(&args.read, &query).await? else {
         return Ok(());
-    }
+    };
     let text = services_tables(
         answer.response(),
         upper(args.country.as_ref()).as_deref(),
@@ -130,15 +143,9 @@ fn services_tables(
 /// A [`Failure`] with the exit code of the error; exit 2 when the country
 /// matches nothing.
 pub async fn valid_documents(args: &ValidDocumentsArgs) -> Result<(), Failure> {
-    let (client, _emulator) = super::read_client(&args.read, HINT).await?;
-    let answer = client
-        .send(&ValidDocumentsQuery)
-        .await
-        .map_err(|e| exit::from_client_error(&e))?;
-    if args.read.json {
-        super::print(&pretty_json(answer.raw_json())?);
+    let Some(answer) = read(&args.read, &ValidDocumentsQuery).await? else {
         return Ok(());
-    }
+    };
     let country = upper(args.country.as_ref());
     let mut rows = Vec::new();
     for entry in &answer.response().valid_documents {
@@ -173,15 +180,9 @@ pub async fn valid_documents(args: &ValidDocumentsArgs) -> Result<(), Failure> {
 ///
 /// A [`Failure`] with the exit code of the error.
 pub async fn products_config(args: &ProductsConfigArgs) -> Result<(), Failure> {
-    let (client, _emulator) = super::read_client(&args.read, HINT).await?;
-    let answer = client
-        .send(&ProductsConfigQuery)
-        .await
-        .map_err(|e| exit::from_client_error(&e))?;
-    if args.read.json {
-        super::print(&pretty_json(answer.raw_json())?);
+    let Some(answer) = read(&args.read, &ProductsConfigQuery).await? else {
         return Ok(());
-    }
+    };
     let config = answer.response();
     let mut rows = Vec::new();
     for (product, countries) in &config.id_selection {
