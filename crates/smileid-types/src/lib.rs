@@ -8,6 +8,7 @@ mod decode;
 mod envelope;
 mod error_body;
 pub mod id_verification;
+pub mod image_job;
 pub mod job_status;
 mod job_type;
 mod partner_params;
@@ -30,6 +31,9 @@ pub use decode::{DecodeError, DecodeErrorKind, decode};
 pub use envelope::{SignatureText, SignedEnvelope, SignedOnlyRequest};
 pub use error_body::ApiErrorBody;
 pub use id_verification::{Consent, ConsentInformation, IdVerificationRequest};
+pub use image_job::{
+    ImageKind, ImageType, InfoImage, InfoJson, PrepUploadRequest, PrepUploadResponse,
+};
 pub use job_status::{ImageLinks, JobStatusRequest, JobStatusResponse, ResultOrMessage};
 pub use job_type::{JobType, JobTypeValue};
 pub use partner_params::PartnerParams;

@@ -3,6 +3,7 @@
 mod discovery;
 mod errors;
 mod fixtures;
+mod image_job;
 mod lenient;
 mod lookups;
 mod proptests;
