@@ -8,6 +8,7 @@ mod discovery;
 pub mod environment;
 mod error;
 mod id_verification;
+mod image_job;
 mod job_status;
 mod lookup;
 pub mod operation;
@@ -17,6 +18,7 @@ mod request;
 mod response;
 pub mod retry;
 pub mod transport;
+mod upload;
 mod validate;
 mod verified;
 pub mod wait;
@@ -31,7 +33,9 @@ pub use callback::{
     CallbackError, CallbackPolicy, CallbackVerifier, DEFAULT_MAX_CALLBACK_BYTES, VerifiedCallback,
     verify_callback,
 };
-pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, SubmitEvent, SubmitOptions, SubmittedJob,
+};
 pub use discovery::{
     ProductsConfig, ProductsConfigQuery, Services, ServicesQuery, ValidDocuments,
     ValidDocumentsQuery,
@@ -39,10 +43,14 @@ pub use discovery::{
 pub use environment::{BaseUrl, CustomUrl, Environment, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use error::{
     ApiError, BUILD_OPERATION, BaseUrlError, BaseUrlProblem, ConfigError, DecodeError, Error,
-    ErrorKind, InputProblem, InvalidInput, OutcomeUnknown, SignatureError, SignatureFailure,
-    WaitTimedOut,
+    ErrorKind, InputProblem, InvalidInput, JobAlreadyExists, OutcomeUnknown, SignatureError,
+    SignatureFailure, UploadIncomplete, UploadStep, WaitTimedOut,
 };
 pub use id_verification::{AsyncIdVerification, IdType, IdVerification};
+pub use image_job::{
+    ImageFormat, ImageIdInfo, ImageJob, ImageJobType, MAX_IMAGE_BYTES, MAX_IMAGES_TOTAL_BYTES,
+    MAX_LIVENESS_FRAMES, PrepUpload, PreparedUpload,
+};
 pub use job_status::{JobStatusQuery, build_job_status_request, parse_job_status_response};
 pub use lookup::{IdVerificationResult, SOURCE_SDK, SOURCE_SDK_VERSION};
 pub use operation::{
@@ -53,7 +61,8 @@ pub use redaction::BODY_SNIPPET_CHARS;
 pub use request::{DEFAULT_USER_AGENT, build_request};
 pub use response::{ParseOptions, parse_response, parse_response_with};
 pub use retry::RetryPolicy;
-pub use transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
+pub use transport::{HttpTransport, RequestTimeout, Timer, TransportError, TransportErrorKind};
+pub use upload::{DEFAULT_UPLOAD_TIMEOUT, MAX_UPLOAD_URL_LEN, MAX_ZIP_BYTES, UploadUrl, ZipUpload};
 pub use validate::{
     MAX_CODE_LEN, MAX_ID_LEN, MAX_PARTNER_PARAMS, MAX_TEXT_LEN, MAX_URL_LEN,
     RESERVED_PARTNER_PARAMS,

@@ -122,6 +122,13 @@ pub trait Operation: Sync {
     /// [`Error::Decode`] when the body does not have the documented shape.
     fn decode(&self, reply: Reply) -> Result<Self::Output, Error>;
 
+    /// Turns an error of this operation's call into a more specific one,
+    /// once it names the operation: a prep upload's `2215` becomes
+    /// [`Error::JobAlreadyExists`]. Default: the error as it is.
+    fn refine_error(&self, error: Error) -> Error {
+        error
+    }
+
     /// The `tracing` span a call of this operation runs in. Default:
     /// `smileid.call` with an `operation` field.
     fn span(&self) -> tracing::Span {

@@ -80,7 +80,8 @@ pub fn parse_response_with<O: Operation>(
     now: SystemTime,
     options: ParseOptions,
 ) -> Result<O::Output, Error> {
-    parse(op, signer, response, now, options).map_err(|e| e.in_operation(O::NAME, O::REPEAT_SAFETY))
+    parse(op, signer, response, now, options)
+        .map_err(|e| op.refine_error(e.in_operation(O::NAME, O::REPEAT_SAFETY)))
 }
 
 fn parse<O: Operation>(
@@ -182,11 +183,23 @@ fn api_error(
                 has_message = true;
             }
         }
-        _ => {
-            if let Some(snippet) = snippet(body) {
-                error = error.with_body_snippet(snippet);
+        _ => match xml_error(body) {
+            // An S3-style XML error (an upload target): its code and message.
+            Some((code, message)) => {
+                if let Some(code) = code {
+                    error = error.with_code(one_line(&code, 64));
+                }
+                if let Some(message) = message {
+                    error = error.with_message(one_line(&message, 500));
+                    has_message = true;
+                }
             }
-        }
+            None => {
+                if let Some(snippet) = snippet(body) {
+                    error = error.with_body_snippet(snippet);
+                }
+            }
+        },
     }
     if status.is_redirection() && !has_message {
         if let Some(location) = headers.get(LOCATION) {
@@ -197,6 +210,36 @@ fn api_error(
         }
     }
     Error::Api(error)
+}
+
+/// The `Code` and `Message` of an S3-style XML error body
+/// (`<Error><Code>AccessDenied</Code><Message>Request has expired</Message>...`),
+/// when the body is one and names at least one of them. Only the first
+/// 16 KiB are looked at.
+pub(crate) fn xml_error(body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    let head = &body[..body.len().min(16 * 1024)];
+    let text = std::str::from_utf8(head).ok()?.trim_start();
+    if !text.starts_with('<') || !text.contains("<Error>") {
+        return None;
+    }
+    let element = |name: &str| {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = text.find(&open)? + open.len();
+        let len = text[start..].find(&close)?;
+        Some(xml_unescape(&text[start..start + len]))
+    };
+    let (code, message) = (element("Code"), element("Message"));
+    (code.is_some() || message.is_some()).then_some((code, message))
+}
+
+/// XML's five predefined entities; other `&...;` text is left as it is.
+fn xml_unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Whether the first non-whitespace byte opens a JSON object.
@@ -222,6 +265,21 @@ fn describe_non_object(body: &[u8]) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn s3_xml_errors() {
+        let body = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired &amp; more</Message></Error>";
+        assert_eq!(
+            xml_error(body),
+            Some((
+                Some("AccessDenied".to_owned()),
+                Some("Request has expired & more".to_owned())
+            ))
+        );
+        assert_eq!(xml_error(b"<html><body>502</body></html>"), None);
+        assert_eq!(xml_error(b"<Error></Error>"), None);
+        assert_eq!(xml_error(b"{\"Error\": 1}"), None);
+    }
 
     #[test]
     fn objects_only() {

@@ -20,7 +20,11 @@ use bytes::Bytes;
 /// - read the complete response body, enforcing their own size cap and
 ///   timeouts, and report failures as a [`TransportError`] of the right
 ///   [`TransportErrorKind`] so that retries can be decided;
-/// - never log request bodies (they carry a signature).
+/// - never log request bodies (they carry a signature);
+/// - send to any absolute URL they are given, not only the API's host (a
+///   zip is PUT to a presigned URL on another host), and honour a
+///   [`RequestTimeout`] extension on a request in place of their own
+///   whole-request timeout (uploads take longer than API calls).
 ///
 /// A closure `Fn(http::Request<Bytes>) -> impl Future<Output = Result<..>>`
 /// implements this trait, so a fake transport in a test is one line:
@@ -64,6 +68,14 @@ impl<T: HttpTransport + ?Sized> HttpTransport for std::sync::Arc<T> {
         (**self).send(request)
     }
 }
+
+/// A whole-request time limit carried in a request's
+/// [`extensions`](http::Request::extensions), set by operations whose
+/// requests take longer than an API call (the zip PUT of an image job). A
+/// transport uses it in place of its own request timeout for that request;
+/// the client's engine uses it in place of the attempt timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestTimeout(pub Duration);
 
 /// What kind of transport failure happened; decides whether a retry may help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -36,6 +36,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
+    upload_timeout: Duration,
     accept_unsigned_answers: bool,
     user_agent_suffix: Option<String>,
     rng_seed: Option<u64>,
@@ -49,6 +50,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             call_timeout: None,
+            upload_timeout: crate::upload::DEFAULT_UPLOAD_TIMEOUT,
             accept_unsigned_answers: false,
             user_agent_suffix: None,
             rng_seed: None,
@@ -96,6 +98,16 @@ impl ClientBuilder {
     /// the wait's own deadline.
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.call_timeout = timeout;
+        self
+    }
+
+    /// Sets the time limit of each attempt of an image job's zip PUT
+    /// ([`ZipUpload`](crate::ZipUpload)), which replaces the attempt
+    /// timeout for that request. Default:
+    /// [`DEFAULT_UPLOAD_TIMEOUT`](crate::DEFAULT_UPLOAD_TIMEOUT), two
+    /// minutes.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = timeout;
         self
     }
 
@@ -180,6 +192,7 @@ impl ClientBuilder {
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
             call_timeout: self.call_timeout,
+            upload_timeout: self.upload_timeout,
             parse_options: crate::ParseOptions::default()
                 .with_accept_unsigned_answers(self.accept_unsigned_answers),
             user_agent,
@@ -199,6 +212,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("call_timeout", &self.call_timeout)
+            .field("upload_timeout", &self.upload_timeout)
             .field("accept_unsigned_answers", &self.accept_unsigned_answers)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .finish_non_exhaustive()

@@ -13,7 +13,7 @@ use crate::error::{Error, OutcomeUnknown};
 use crate::job_status::JobStatusQuery;
 use crate::operation::{Operation, RepeatSafety, RequestContext};
 use crate::response::parse_response_with;
-use crate::transport::{HttpTransport, Timer, TransportError, TransportErrorKind};
+use crate::transport::{HttpTransport, RequestTimeout, Timer, TransportError, TransportErrorKind};
 use crate::verified::JobStatus;
 
 /// Which limit cut an attempt short.
@@ -154,21 +154,28 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
             error.set_operation(O::NAME);
             return Err(Stop::Failed(Error::Transport(error)));
         }
+        let cx = RequestContext::new(&self.signer, &self.base, self.signing_time());
+        let mut request = op
+            .encode(&cx)
+            .map_err(|e| Stop::Failed(e.in_operation(O::NAME, O::REPEAT_SAFETY)))?;
+        // An operation that needs longer than an API call (an upload) says
+        // so on its request.
+        let attempt_timeout = request
+            .extensions()
+            .get::<RequestTimeout>()
+            .map(|t| t.0)
+            .or(self.attempt_timeout);
         // The first of equal limits wins: a wait's deadline is reported as
         // such, and the call's limit before the attempt's.
         let limit = [
             (wait_left, Limit::Wait),
             (call_left, Limit::Call),
-            (self.attempt_timeout, Limit::Attempt),
+            (attempt_timeout, Limit::Attempt),
         ]
         .into_iter()
         .filter_map(|(left, which)| left.map(|left| (left, which)))
         .min_by_key(|&(left, _)| left);
 
-        let cx = RequestContext::new(&self.signer, &self.base, self.signing_time());
-        let mut request = op
-            .encode(&cx)
-            .map_err(|e| Stop::Failed(e.in_operation(O::NAME, O::REPEAT_SAFETY)))?;
         request
             .headers_mut()
             .insert(USER_AGENT, self.user_agent.clone());

@@ -3,6 +3,7 @@
 
 mod builder;
 mod engine;
+mod submit;
 mod wait;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use http::HeaderValue;
 use smileid_sign::{ApiKey, Signer};
 
 pub use builder::ClientBuilder;
+pub use submit::{SubmitEvent, SubmitOptions, SubmittedJob};
 
 use crate::environment::{BaseUrl, Environment};
 use crate::request::DEFAULT_USER_AGENT;
@@ -39,6 +41,7 @@ pub struct Client<T, R> {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
+    upload_timeout: Duration,
     parse_options: ParseOptions,
     user_agent: HeaderValue,
     rng: Mutex<fastrand::Rng>,
@@ -81,6 +84,12 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The time limit of each attempt of a zip upload
+    /// ([`ClientBuilder::upload_timeout`]).
+    pub fn upload_timeout(&self) -> Duration {
+        self.upload_timeout
     }
 
     /// The per-attempt timeout.

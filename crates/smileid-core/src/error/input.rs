@@ -47,6 +47,9 @@ pub enum InputProblem {
         /// The maximum.
         max: usize,
     },
+    /// Bytes that are neither a JPEG nor a PNG image (by their first
+    /// bytes).
+    NotAnImage,
 }
 
 /// An invalid request field, reported before anything is sent.
@@ -124,6 +127,9 @@ impl fmt::Display for InvalidInput {
             ),
             InputProblem::TooMany { count, max } => {
                 write!(f, "{field} has {count} items, the maximum is {max}")
+            }
+            InputProblem::NotAnImage => {
+                write!(f, "{field} is not a JPEG or PNG image")
             }
         }
     }

@@ -2,6 +2,7 @@
 
 mod config;
 mod context;
+mod image;
 mod input;
 
 use std::error::Error as StdError;
@@ -12,6 +13,7 @@ pub use config::{BaseUrlError, BaseUrlProblem, ConfigError};
 pub use context::{
     ApiError, DecodeError, OutcomeUnknown, SignatureError, SignatureFailure, WaitTimedOut,
 };
+pub use image::{JobAlreadyExists, UploadIncomplete, UploadStep};
 pub use input::{InputProblem, InvalidInput};
 
 use crate::operation::RepeatSafety;
@@ -36,6 +38,8 @@ pub const BUILD_OPERATION: &str = "build";
 /// | [`Decode`](Error::Decode) | a 2xx answer did not have the documented shape, or was not JSON | no |
 /// | [`Signature`](Error::Signature) | a 2xx answer was not signed with this API key | no |
 /// | [`WaitTimedOut`](Error::WaitTimedOut) | the job was still not complete at the wait's deadline | no |
+/// | [`JobAlreadyExists`](Error::JobAlreadyExists) | a prep upload's `job_id` already has a job (`2215`) | no: resume it, or query job status |
+/// | [`UploadIncomplete`](Error::UploadIncomplete) | an image job was created but its zip did not arrive | no: resume the same job |
 ///
 /// Which failures the client retries for which operation is the table of
 /// [repeat safety](crate::retry#repeat-safety). Every error knows the
@@ -76,6 +80,13 @@ pub enum Error {
     /// [`wait_for_completion`](crate::Client::wait_for_completion) reached
     /// its deadline or its poll limit before the job completed.
     WaitTimedOut(WaitTimedOut),
+    /// A prep upload was refused with `2215`: its `job_id` already has a
+    /// job. See [`JobAlreadyExists`] for the way back.
+    JobAlreadyExists(JobAlreadyExists),
+    /// An image job was created by its prep upload, but building or
+    /// uploading its zip failed: the job exists and waits for its images.
+    /// See [`UploadIncomplete`] for the way back.
+    UploadIncomplete(UploadIncomplete),
 }
 
 /// The kind of an [`Error`], without its data: for matching and metrics.
@@ -100,6 +111,10 @@ pub enum ErrorKind {
     Signature,
     /// [`Error::WaitTimedOut`].
     WaitTimedOut,
+    /// [`Error::JobAlreadyExists`].
+    JobAlreadyExists,
+    /// [`Error::UploadIncomplete`].
+    UploadIncomplete,
 }
 
 /// HTTP statuses that a fresh attempt of an idempotent call may get past.
@@ -120,6 +135,8 @@ impl Error {
             Self::Decode(_) => ErrorKind::Decode,
             Self::Signature(_) => ErrorKind::Signature,
             Self::WaitTimedOut(_) => ErrorKind::WaitTimedOut,
+            Self::JobAlreadyExists(_) => ErrorKind::JobAlreadyExists,
+            Self::UploadIncomplete(_) => ErrorKind::UploadIncomplete,
         }
     }
 
@@ -136,6 +153,8 @@ impl Error {
             Self::Decode(e) => e.operation(),
             Self::Signature(e) => e.operation(),
             Self::WaitTimedOut(e) => e.operation(),
+            Self::JobAlreadyExists(e) => e.api().operation(),
+            Self::UploadIncomplete(e) => e.cause().operation(),
         }
     }
 
@@ -175,14 +194,17 @@ impl Error {
     pub fn api_code(&self) -> Option<&str> {
         match self {
             Self::Api(e) => e.code(),
+            Self::JobAlreadyExists(e) => e.api().code(),
             _ => None,
         }
     }
 
-    /// The HTTP status, for [`Error::Api`].
+    /// The HTTP status, for [`Error::Api`] (and the `2215` of
+    /// [`Error::JobAlreadyExists`]).
     pub fn http_status(&self) -> Option<http::StatusCode> {
         match self {
             Self::Api(e) => Some(e.status()),
+            Self::JobAlreadyExists(e) => Some(e.api().status()),
             _ => None,
         }
     }
@@ -261,6 +283,20 @@ impl Error {
                 "the job is still being processed: wait longer, or receive the result by callback",
             ),
             Self::OutcomeUnknown(_) => Some(MAY_EXIST),
+            Self::JobAlreadyExists(e) if e.resume_refused() => Some(
+                "the job's images have already arrived (or it cannot be resumed): query job status \
+                 with the same user_id and job_id for its result",
+            ),
+            Self::JobAlreadyExists(_) => Some(
+                "this job_id already has a job: if its images never arrived, send the same job again \
+                 with resume (ImageJob::resume, CLI --retry-upload) for a fresh upload URL; \
+                 otherwise query job status, or use a new job_id for a new job",
+            ),
+            Self::UploadIncomplete(_) => Some(
+                "the job exists and waits for its images: send the same job again with resume \
+                 (ImageJob::resume, CLI --retry-upload) for a fresh upload URL; a new job_id would \
+                 create, and may bill, a second job",
+            ),
             Self::Transport(e) if e.is_retryable() => {
                 Some("check the network and the base URL; the call is retried automatically")
             }
@@ -281,6 +317,8 @@ impl fmt::Display for Error {
             Self::Decode(e) => e.fmt(f),
             Self::Signature(e) => e.fmt(f),
             Self::WaitTimedOut(e) => e.fmt(f),
+            Self::JobAlreadyExists(e) => e.fmt(f),
+            Self::UploadIncomplete(e) => e.fmt(f),
         }
     }
 }
@@ -290,6 +328,7 @@ impl StdError for Error {
         match self {
             Self::Transport(e) => Some(e),
             Self::OutcomeUnknown(e) => Some(e.cause()),
+            Self::UploadIncomplete(e) => Some(e.cause()),
             Self::InvalidConfig(e) => e.source(),
             _ => None,
         }

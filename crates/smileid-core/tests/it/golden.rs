@@ -13,15 +13,19 @@ use std::collections::BTreeSet;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use smileid_core::{
-    Aml, BusinessIdType, BusinessVerification, Environment, IdType, IdVerification, JobStatusQuery,
-    Operation, ProductsConfigQuery, ServicesQuery, ValidDocumentsQuery, WebTokenQuery,
-    build_request,
+    Aml, BusinessIdType, BusinessVerification, Environment, IdType, IdVerification, ImageIdInfo,
+    ImageJob, ImageJobType, JobStatusQuery, Operation, ProductsConfigQuery, ServicesQuery,
+    ValidDocumentsQuery, WebTokenQuery, build_request,
 };
 use smileid_types::Product;
 
 use crate::support::*;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn jpeg() -> Bytes {
+    Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xE0])
+}
 
 fn build<O: Operation>(op: O) -> http::Request<Bytes> {
     let base = Environment::Sandbox.base_url().unwrap();
@@ -131,6 +135,49 @@ fn cases() -> Vec<(&'static str, http::Request<Bytes>)> {
             build(ServicesQuery::new().with_locale("fr")),
         ),
         ("valid_documents", build(ValidDocumentsQuery)),
+        (
+            "prep_upload_biometric_kyc",
+            build(
+                ImageJob::new(ImageJobType::BiometricKyc, "user-1-001", "job-1-001")
+                    .selfie(jpeg())
+                    .id_info(
+                        ImageIdInfo::new("NG")
+                            .id_type("NIN_V2")
+                            .id_number("00000000000"),
+                    )
+                    .callback_url("https://partner.example.com/smileid/callback")
+                    .allow_new_enroll()
+                    .prep_upload(),
+            ),
+        ),
+        (
+            "prep_upload_document_verification",
+            build(
+                ImageJob::new(
+                    ImageJobType::DocumentVerification,
+                    "user-6-001",
+                    "job-6-001",
+                )
+                .id_front(jpeg())
+                .id_info(ImageIdInfo::new("NG"))
+                .use_enrolled_image()
+                .partner_param("order_ref", "A-1001")
+                .prep_upload(),
+            ),
+        ),
+        (
+            "prep_upload_resume",
+            build(
+                ImageJob::new(
+                    ImageJobType::SmartSelfieRegistration,
+                    "user-4-001",
+                    "job-4-001",
+                )
+                .selfie(jpeg())
+                .resume()
+                .prep_upload(),
+            ),
+        ),
         ("products_config", build(ProductsConfigQuery)),
     ]
 }

@@ -7,6 +7,7 @@ mod callback;
 mod client;
 mod discovery;
 mod golden;
+mod image_job;
 mod lookups;
 mod operation;
 mod properties;
