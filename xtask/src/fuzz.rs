@@ -9,7 +9,13 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The fuzz targets, as named in `tests/tests/it/fuzz.rs` (`fuzz::fuzz_<name>`).
-pub const TARGETS: &[&str] = &["response", "types", "callback", "emulator_request"];
+pub const TARGETS: &[&str] = &[
+    "response",
+    "types",
+    "callback",
+    "emulator_request",
+    "upload_zip",
+];
 
 /// Cases per target unless `--cases` says otherwise.
 pub const DEFAULT_CASES: u32 = 1_000_000;
@@ -17,7 +23,7 @@ pub const DEFAULT_CASES: u32 = 1_000_000;
 /// The help text of this task.
 pub const HELP: &str = "  fuzz   [--cases N] [TARGET...]  fuzz in release mode, N cases per target\n         \
                         (default 1000000); targets: response, types, callback,\n         \
-                        emulator_request (default: all)\n";
+                        emulator_request, upload_zip (default: all)\n";
 
 /// Runs the fuzz targets named in `args` (all when none is named).
 pub fn fuzz(args: &[String]) -> Result<(), String> {

@@ -81,11 +81,22 @@ pub struct EmulatorBuilder {
     callback_root_pems: Vec<String>,
     read_timeout: Duration,
     web_token_ttl: Duration,
+    upload_url_ttl: Duration,
+    image_job_processing: Duration,
 }
 
 /// How long a web token the emulator issues stays valid, by default: one
 /// hour. Smile ID does not document its tokens' lifetime.
 pub const DEFAULT_WEB_TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
+
+/// How long a presigned upload link the emulator returns from
+/// `POST /v1/upload` stays valid, by default: 15 minutes, as the `Expires`
+/// of Smile ID's S3 links.
+pub const DEFAULT_UPLOAD_URL_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// How long an image job stays pending once its zip arrived, by default:
+/// 200 ms.
+pub const DEFAULT_IMAGE_JOB_PROCESSING: Duration = Duration::from_millis(200);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -101,6 +112,8 @@ impl Default for EmulatorBuilder {
             callback_root_pems: Vec::new(),
             read_timeout: crate::http::accept::DEFAULT_READ_TIMEOUT,
             web_token_ttl: DEFAULT_WEB_TOKEN_TTL,
+            upload_url_ttl: DEFAULT_UPLOAD_URL_TTL,
+            image_job_processing: DEFAULT_IMAGE_JOB_PROCESSING,
         }
     }
 }
@@ -200,6 +213,23 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn web_token_ttl(mut self, ttl: Duration) -> Self {
         self.web_token_ttl = ttl;
+        self
+    }
+
+    /// How long a presigned upload link returned by `POST /v1/upload` is
+    /// accepted (default [`DEFAULT_UPLOAD_URL_TTL`], 15 minutes); later
+    /// PUTs get S3's `403` `AccessDenied` "Request has expired".
+    #[must_use]
+    pub fn upload_url_ttl(mut self, ttl: Duration) -> Self {
+        self.upload_url_ttl = ttl;
+        self
+    }
+
+    /// How long an image job stays pending once its zip arrived, before
+    /// its result (default [`DEFAULT_IMAGE_JOB_PROCESSING`], 200 ms).
+    #[must_use]
+    pub fn image_job_processing(mut self, time: Duration) -> Self {
+        self.image_job_processing = time;
         self
     }
 
@@ -344,6 +374,8 @@ impl EmulatorBuilder {
             seed,
             read_timeout: self.read_timeout,
             web_token_ttl: self.web_token_ttl,
+            upload_url_ttl: self.upload_url_ttl,
+            image_job_processing: self.image_job_processing,
             callback_config: callback,
             runtime: runtime.clone(),
             shutdown: shutdown_rx.clone(),

@@ -11,10 +11,11 @@ mod results;
 mod spec;
 mod state;
 mod tls;
+pub(crate) mod upload_zip;
 
 pub use emulator::{
-    DEFAULT_API_KEY, DEFAULT_LISTEN, DEFAULT_PARTNER_ID, DEFAULT_WEB_TOKEN_TTL, Emulator,
-    EmulatorBuilder, EmulatorHandle,
+    DEFAULT_API_KEY, DEFAULT_IMAGE_JOB_PROCESSING, DEFAULT_LISTEN, DEFAULT_PARTNER_ID,
+    DEFAULT_UPLOAD_URL_TTL, DEFAULT_WEB_TOKEN_TTL, Emulator, EmulatorBuilder, EmulatorHandle,
 };
 #[doc(hidden)]
 pub use endpoints::job_status::check_job_status_request;
@@ -22,6 +23,8 @@ pub use error::EmulatorError;
 pub use results::{DEMO_USER_ID, demo_jobs};
 pub use spec::{FaultKind, FaultSpec, JobSpec, PresetOutcome, Seed};
 pub use state::{CallbackDelivery, FaultInfo, JobInfo};
+#[doc(hidden)]
+pub use upload_zip::fuzz_read as fuzz_upload_zip;
 
 /// Largest accepted `/v1` request body in bytes; larger bodies get
 /// `413` and are not read further.

@@ -250,6 +250,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Limit for one attempt of an image job's zip PUT
+    /// ([`smileid_core::ZipUpload`]), which replaces the request timeout
+    /// for that request. Default
+    /// [`DEFAULT_UPLOAD_TIMEOUT`](smileid_core::DEFAULT_UPLOAD_TIMEOUT), two
+    /// minutes.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.core = self.core.upload_timeout(timeout);
+        self
+    }
+
     /// Largest response body accepted. Default 4 MiB.
     pub fn max_body_bytes(mut self, max: usize) -> Self {
         self.transport = self.transport.max_body_bytes(max);

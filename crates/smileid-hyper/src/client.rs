@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use smileid_core::{
-    Environment, Error, JobStatus, JobStatusQuery, Operation, PollEvent, WaitPolicy,
+    Environment, Error, ImageJob, JobStatus, JobStatusQuery, Operation, PollEvent, SubmitEvent,
+    SubmitOptions, SubmittedJob, WaitPolicy,
 };
 use smileid_sign::ApiKey;
 
@@ -127,6 +128,41 @@ impl Client {
     /// Any [`Error`] but the configuration ones and `WaitTimedOut`.
     pub async fn job_status(&self, query: &JobStatusQuery) -> Result<JobStatus, Error> {
         self.inner.send(query).await
+    }
+
+    /// Submits an image job: prep upload, zip, PUT and, if asked, the wait;
+    /// see [`smileid_core::Client::submit_job`]. The PUT goes to the upload
+    /// URL's host (usually not the API's) over the same connection pool and
+    /// TLS settings, each attempt limited by the upload timeout
+    /// ([`ClientBuilder::upload_timeout`](crate::ClientBuilder::upload_timeout)).
+    ///
+    /// # Errors
+    ///
+    /// As [`smileid_core::Client::submit_job_with`].
+    pub async fn submit_job(
+        &self,
+        job: ImageJob,
+        options: &SubmitOptions,
+    ) -> Result<SubmittedJob, Error> {
+        self.inner.submit_job(job, options).await
+    }
+
+    /// [`submit_job`](Self::submit_job), calling `observer` after each step;
+    /// see [`smileid_core::Client::submit_job_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`smileid_core::Client::submit_job_with`].
+    pub async fn submit_job_with<F>(
+        &self,
+        job: ImageJob,
+        options: &SubmitOptions,
+        observer: F,
+    ) -> Result<SubmittedJob, Error>
+    where
+        F: FnMut(&SubmitEvent<'_>),
+    {
+        self.inner.submit_job_with(job, options, observer).await
     }
 
     /// Polls the job until it is complete; see

@@ -41,6 +41,11 @@ pub use smileid_core::{
     verify_callback,
 };
 pub use smileid_core::{
+    DEFAULT_UPLOAD_TIMEOUT, ImageFormat, ImageIdInfo, ImageJob, ImageJobType, JobAlreadyExists,
+    PrepUpload, PreparedUpload, SubmitEvent, SubmitOptions, SubmittedJob, UploadIncomplete,
+    UploadStep, UploadUrl, ZipUpload,
+};
+pub use smileid_core::{
     IdFields, Preflight, PreflightProblem, PreflightReport, PreflightWarning, ProductsConfig,
     ProductsConfigQuery, Services, ServicesQuery, ValidDocuments, ValidDocumentsQuery,
     WebTokenQuery, preflight,

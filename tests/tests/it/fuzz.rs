@@ -1039,6 +1039,52 @@ fn fuzz_emulator_request() {
     });
 }
 
+/// A zip as smileid-core writes it (a selfie, two liveness frames, ID info),
+/// the seed the structured inputs of `fuzz_upload_zip` mutate.
+fn canonical_zip() -> Vec<u8> {
+    use smileid_core::{ImageIdInfo, ImageJob, ImageJobType, Operation, parse_response};
+    let jpeg = |tag: u8| bytes::Bytes::from(vec![0xFF, 0xD8, 0xFF, 0xE0, tag, tag, 0xFF, 0xD9]);
+    let job = ImageJob::new(ImageJobType::BiometricKyc, "u", "j")
+        .selfie(jpeg(0))
+        .liveness_frames([jpeg(1), jpeg(2)])
+        .id_info(
+            ImageIdInfo::new("NG")
+                .id_type("NIN_V2")
+                .id_number("00000000000"),
+        );
+    let signer = signer();
+    let mut answer = http::Response::new(bytes::Bytes::from_static(
+        smileid_testkit::fixtures::PREP_UPLOAD_RESPONSE.as_bytes(),
+    ));
+    *answer.status_mut() = http::StatusCode::OK;
+    let prep = job.prep_upload();
+    assert!(prep.validate().is_ok());
+    let prepared = parse_response(&prep, &signer, answer, SystemTime::now()).expect("prepared");
+    job.build_zip(&prepared, &signer, SystemTime::now())
+        .expect("a zip")
+        .to_vec()
+}
+
+#[test]
+fn fuzz_upload_zip() {
+    let seed = canonical_zip();
+    fuzz("upload_zip", input(), |input| {
+        let body = match input {
+            Input::Bytes(bytes) => bytes.clone(),
+            Input::Structured(n) => {
+                let mut rng = Rng(*n);
+                let mut bytes = seed.clone();
+                for _ in 0..=rng.below(4) {
+                    mutate_bytes(&mut bytes, &mut rng, b"PK\x03\x04info.json");
+                }
+                bytes
+            }
+        };
+        let class = smileid_emulator::fuzz_upload_zip(&body);
+        with_input(Ok(class), &body)
+    });
+}
+
 // ----- the corpus, replayed -----
 
 #[test]

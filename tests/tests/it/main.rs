@@ -6,6 +6,7 @@ mod emulator_e2e;
 mod emulator_load;
 mod faults;
 mod fuzz;
+mod image_jobs_e2e;
 mod lookups_e2e;
 mod official_sdks;
 mod secrets;

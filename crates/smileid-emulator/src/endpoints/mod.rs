@@ -7,4 +7,5 @@ pub(crate) mod discovery;
 pub(crate) mod entry;
 pub(crate) mod id_verification;
 pub(crate) mod job_status;
+pub(crate) mod upload;
 pub(crate) mod web_token;

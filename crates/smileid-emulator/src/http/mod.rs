@@ -19,7 +19,7 @@ use axum::body::Body;
 use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
-use axum::routing::{MethodRouter, any, get, post};
+use axum::routing::{MethodRouter, any, get, post, put};
 use bytes::Bytes;
 use http::{Request, StatusCode};
 use hyper::body::Incoming;
@@ -42,6 +42,7 @@ pub(crate) const ENDPOINTS: &[&str] = &[
     "services",
     "valid_documents",
     "products_config",
+    "upload",
 ];
 
 /// A 1x1 PNG, served for image links.
@@ -124,6 +125,14 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route(
             "/v1/products_config",
             signed_post(&state, endpoints::discovery::products_config),
+        )
+        .route(
+            "/v1/upload",
+            signed_post(&state, endpoints::upload::prep_upload),
+        )
+        .route(
+            "/uploads/{*rest}",
+            only(put(endpoints::upload::put_zip), "PUT"),
         )
         .route(
             "/images/{*rest}",

@@ -188,25 +188,30 @@ impl State {
                 .or_default()
                 .insert(job.job_id.clone(), Arc::clone(&job));
         }
+        self.start(Arc::clone(&job));
+        Ok(job.info())
+    }
+
+    /// Starts a registered job: completes it now (and starts its callback)
+    /// when it has no delay, or starts its completion timer.
+    pub(super) fn start(self: &Arc<Self>, job: Arc<Job>) {
         if job.completes_immediately() {
             job.mark_complete();
             self.job_completed(&job);
         } else if let Some(ms) = job.complete_after_ms {
             let state = Arc::clone(self);
-            let timer_job = Arc::clone(&job);
             let mut shutdown = self.shutdown.clone();
             self.runtime.spawn(async move {
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(ms)) => {
-                        if state.is_current(&timer_job) && timer_job.mark_complete() {
-                            state.job_completed(&timer_job);
+                        if state.is_current(&job) && job.mark_complete() {
+                            state.job_completed(&job);
                         }
                     }
                     _ = shutdown.wait_for(|stop| *stop) => {}
                 }
             });
         }
-        Ok(job.info())
     }
 
     /// Completes a job now; `None` when it does not exist.
@@ -289,7 +294,7 @@ impl State {
         lock(&self.presets).remove(&(user_id.to_owned(), job_id.to_owned()))
     }
 
-    fn take_smile_job_id(&self) -> String {
+    pub(super) fn take_smile_job_id(&self) -> String {
         let n = self.next_smile_job_id.fetch_add(1, Ordering::AcqRel);
         format!("{n:010}")
     }
@@ -300,7 +305,11 @@ impl State {
         self.build_job_as(spec, smile_job_id)
     }
 
-    fn build_job_as(&self, spec: JobSpec, smile_job_id: String) -> Result<Job, EmulatorError> {
+    pub(super) fn build_job_as(
+        &self,
+        spec: JobSpec,
+        smile_job_id: String,
+    ) -> Result<Job, EmulatorError> {
         Self::validate_job(&spec)?;
         let invalid = |reason: String| EmulatorError::InvalidJob {
             user_id: spec.user_id.clone(),

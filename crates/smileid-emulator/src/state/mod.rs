@@ -7,6 +7,7 @@
 mod callbacks;
 mod faults;
 mod jobs;
+mod uploads;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -27,6 +28,7 @@ pub use faults::FaultInfo;
 use jobs::FIRST_SMILE_JOB_ID;
 pub(crate) use jobs::Job;
 pub use jobs::JobInfo;
+pub(crate) use uploads::{LinkRefusal, PendingUpload, Prepared};
 
 /// The most web tokens kept at once; the oldest go first beyond it.
 const MAX_WEB_TOKENS: usize = 10_000;
@@ -73,6 +75,8 @@ pub(crate) struct StateInit {
     pub seed: Seed,
     pub read_timeout: Duration,
     pub web_token_ttl: Duration,
+    pub upload_url_ttl: Duration,
+    pub image_job_processing: Duration,
     pub callback_config: CallbackConfig,
     pub runtime: tokio::runtime::Handle,
     pub shutdown: watch::Receiver<bool>,
@@ -95,6 +99,12 @@ pub(crate) struct State {
     pub read_timeout: Duration,
     /// How long a web token stays valid.
     pub web_token_ttl: Duration,
+    /// How long a presigned upload link stays valid.
+    pub upload_url_ttl: Duration,
+    /// How long an image job stays pending after its zip arrived.
+    pub image_job_processing: Duration,
+    /// Image jobs by `SmileJobID`, from their prep upload on.
+    uploads: Mutex<HashMap<String, uploads::PendingUpload>>,
     web_tokens: Mutex<HashMap<String, WebTokenGrant>>,
     next_web_token: AtomicU64,
     jobs: RwLock<HashMap<String, HashMap<String, Arc<Job>>>>,
@@ -126,6 +136,9 @@ impl State {
             seed: init.seed,
             read_timeout: init.read_timeout,
             web_token_ttl: init.web_token_ttl,
+            upload_url_ttl: init.upload_url_ttl,
+            image_job_processing: init.image_job_processing,
+            uploads: Mutex::new(HashMap::new()),
             web_tokens: Mutex::new(HashMap::new()),
             next_web_token: AtomicU64::new(1),
             jobs: RwLock::new(HashMap::new()),
@@ -206,6 +219,7 @@ impl State {
         write(&self.jobs).clear();
         lock(&self.presets).clear();
         lock(&self.web_tokens).clear();
+        lock(&self.uploads).clear();
         {
             let mut faults = lock(&self.faults);
             faults.clear();

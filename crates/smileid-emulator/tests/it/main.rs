@@ -10,4 +10,5 @@ mod lifecycle;
 mod lookups;
 mod slow_clients;
 mod smoke;
+mod uploads;
 mod wire;

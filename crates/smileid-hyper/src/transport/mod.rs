@@ -147,7 +147,11 @@ impl HyperTransport {
         let mut request = request.map(Full::new);
         self.add_user_agent(request.headers_mut());
 
-        let timeout = self.request_timeout;
+        // An upload carries its own, longer limit.
+        let timeout = request
+            .extensions()
+            .get::<smileid_core::RequestTimeout>()
+            .map_or(self.request_timeout, |t| t.0);
         let exchange = async {
             // Waiting for a slot counts against the request timeout. The
             // semaphore is never closed, so acquiring cannot fail.
