@@ -55,6 +55,10 @@ pub enum Command {
     /// Screen a person against sanctions, PEP and adverse-media lists (job type 10).
     #[command(after_help = EXIT_CODES_HELP)]
     Aml(AmlArgs),
+    /// Submit an image job (Biometric KYC, SmartSelfie, document
+    /// verification): prep upload, zip and upload, and optionally the wait.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Submit(SubmitArgs),
     /// Mint a web token for Smile ID's hosted web page (printed alone on stdout).
     #[command(after_help = EXIT_CODES_HELP)]
     WebToken(WebTokenArgs),
@@ -402,6 +406,101 @@ pub struct AmlArgs {
     /// Ids, output and connection.
     #[command(flatten)]
     pub entry: EntryArgs,
+}
+
+/// `smileid submit`.
+#[derive(Debug, Clone, Args)]
+pub struct SubmitArgs {
+    /// The job type: biometric-kyc (1), smartselfie-authentication (2),
+    /// smartselfie-registration (4), document-verification (6) or
+    /// enhanced-document-verification (11), by name or number.
+    #[arg(long, value_name = "TYPE", value_parser = parse_image_job_type)]
+    pub job_type: smileid_hyper::ImageJobType,
+    /// The selfie, a JPEG or PNG file.
+    #[arg(long, value_name = "FILE")]
+    pub selfie: Option<std::path::PathBuf>,
+    /// A liveness frame, a JPEG or PNG file (repeatable, in order).
+    #[arg(long, value_name = "FILE")]
+    pub liveness: Vec<std::path::PathBuf>,
+    /// The front of the ID card or document.
+    #[arg(long, value_name = "FILE")]
+    pub id_front: Option<std::path::PathBuf>,
+    /// The back of the ID card or document.
+    #[arg(long, value_name = "FILE")]
+    pub id_back: Option<std::path::PathBuf>,
+    /// The ISO 3166-1 alpha-2 country of the ID (needed for Biometric KYC
+    /// without an ID front, and for document verification).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// The ID type (NIN_V2, PASSPORT, ...).
+    #[arg(long, value_name = "TYPE", requires = "country")]
+    pub id_type: Option<String>,
+    /// The ID number (Biometric KYC).
+    #[arg(long, value_name = "NUMBER", requires = "country")]
+    pub id_number: Option<String>,
+    /// First name, for matching.
+    #[arg(long, value_name = "NAME", requires = "country")]
+    pub first_name: Option<String>,
+    /// Middle name, for matching.
+    #[arg(long, value_name = "NAME", requires = "country")]
+    pub middle_name: Option<String>,
+    /// Last name, for matching.
+    #[arg(long, value_name = "NAME", requires = "country")]
+    pub last_name: Option<String>,
+    /// Date of birth, for matching.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "country")]
+    pub dob: Option<String>,
+    /// Gender, M or F.
+    #[arg(long, value_name = "M|F", requires = "country")]
+    pub gender: Option<String>,
+    /// Phone number.
+    #[arg(long, value_name = "PHONE", requires = "country")]
+    pub phone_number: Option<String>,
+    /// Bank code (for BANK_ACCOUNT).
+    #[arg(long, value_name = "CODE", requires = "country")]
+    pub bank_code: Option<String>,
+    /// Use the selfie on file instead of --selfie (document verification only).
+    #[arg(long)]
+    pub use_enrolled_image: bool,
+    /// Let an enrolled user enrol again (Biometric KYC, SmartSelfie registration).
+    #[arg(long)]
+    pub allow_new_enroll: bool,
+    /// Where the result is posted (https, or http to a loopback host).
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// The job exists but its images never arrived (an expired link, a
+    /// failed upload): ask for a fresh upload URL for the same job and
+    /// upload again. Never done automatically.
+    #[arg(long)]
+    pub retry_upload: bool,
+    /// After the upload, poll until the job is complete and print its status.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this many seconds.
+    #[arg(long, requires = "wait", value_name = "SECS", value_parser = parse_timeout, default_value = "120")]
+    pub timeout: Duration,
+    /// With --wait: poll every SECS seconds (default: 2 s three times, then 4 s).
+    #[arg(long, requires = "wait", value_name = "SECS", value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// With --wait: also ask for every earlier result of this user.
+    #[arg(long, requires = "wait")]
+    pub history: bool,
+    /// With --wait: also ask for signed, expiring image links.
+    #[arg(long, requires = "wait")]
+    pub images: bool,
+    /// Ids, output and connection.
+    #[command(flatten)]
+    pub entry: EntryArgs,
+}
+
+fn parse_image_job_type(text: &str) -> Result<smileid_hyper::ImageJobType, String> {
+    smileid_hyper::ImageJobType::parse(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not an image job type: use biometric-kyc, smartselfie-authentication, \
+             smartselfie-registration, document-verification, enhanced-document-verification \
+             or 1, 2, 4, 6, 11"
+        )
+    })
 }
 
 fn parse_key_value(text: &str) -> Result<(String, String), String> {

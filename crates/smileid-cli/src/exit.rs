@@ -33,9 +33,11 @@ Exit codes:
   0  success (job-status: the query succeeded, whatever the job's outcome)
   1  signature or callback verification failed
   2  usage or configuration error (verify-id --check: problems found, nothing sent)
-  3  Smile ID answered with an error (such as 2205 not authorized)
+  3  Smile ID (or, for submit, the upload target) answered with an error
+     (such as 2205 not authorized, 2215 job already exists, S3's AccessDenied)
   4  transport failure (connect, TLS, timeout, body too large)
-  5  the response was not signed by Smile ID or could not be decoded
+  5  the response was not signed by Smile ID or could not be decoded (submit:
+     an unusable prep-upload answer, such as an upload URL that is not https)
   6  --wait timed out before the job completed
   7  the request may have reached Smile ID but no answer came back; the job
      may exist: check with `smileid job-status` before resubmitting";
@@ -122,7 +124,7 @@ pub fn chain(error: &dyn StdError) -> String {
 pub fn code_for(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::InvalidInput | ErrorKind::InvalidConfig | ErrorKind::InvalidBaseUrl => USAGE,
-        ErrorKind::Api => API_ERROR,
+        ErrorKind::Api | ErrorKind::JobAlreadyExists => API_ERROR,
         ErrorKind::Transport => TRANSPORT,
         ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
         ErrorKind::Decode | ErrorKind::Signature => UNTRUSTED_RESPONSE,
@@ -136,11 +138,33 @@ pub fn code_for(kind: ErrorKind) -> u8 {
 /// The failure for a client error: its exit code, one line naming Smile
 /// ID's code and message, and a hint.
 pub fn from_client_error(error: &Error) -> Failure {
-    let message = match error {
-        Error::Api(api) if !api.status().is_redirection() => {
+    // An image job whose zip did not arrive: the code of what failed, the
+    // message and hint of the whole (which name the created job).
+    if let Error::UploadIncomplete(incomplete) = error {
+        let mut failure = from_client_error(incomplete.cause());
+        failure.message = format!(
+            "job {} (job_id {}) was created but its images did not arrive: {}",
+            incomplete.smile_job_id(),
+            incomplete.job_id(),
+            failure.message
+        );
+        failure.hint = error.hint().map(str::to_owned);
+        return failure;
+    }
+    let api = match error {
+        Error::JobAlreadyExists(exists) => Some(exists.api()),
+        Error::Api(api) => Some(api),
+        _ => None,
+    };
+    let message = match api {
+        Some(api) if !api.status().is_redirection() => {
             let (status, code, message, body_snippet) =
                 (api.status(), api.code(), api.message(), api.body_snippet());
-            let mut text = String::from("Smile ID error");
+            let mut text = String::from(if api.operation() == "upload_zip" {
+                "upload target error"
+            } else {
+                "Smile ID error"
+            });
             if let Some(code) = code {
                 text.push(' ');
                 text.push_str(code);
@@ -161,7 +185,7 @@ pub fn from_client_error(error: &Error) -> Failure {
             }
             text
         }
-        other => chain(other),
+        _ => chain(error),
     };
     let mut failure = Failure::new(code_for(error.kind()), message);
     if let Some(hint) = error.hint() {
@@ -198,6 +222,7 @@ mod tests {
             (ErrorKind::Decode, 5),
             (ErrorKind::Signature, 5),
             (ErrorKind::WaitTimedOut, 6),
+            (ErrorKind::JobAlreadyExists, 3),
         ] {
             assert_eq!(code_for(kind), code, "{kind:?}");
             assert!(EXIT_CODES_HELP.contains(&format!("  {code}  ")), "{code}");

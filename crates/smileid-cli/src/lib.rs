@@ -60,6 +60,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::VerifyId(args) => block_on(commands::verify_id::run(args)),
         Command::VerifyBusiness(args) => block_on(commands::verify_business::run(args)),
         Command::Aml(args) => block_on(commands::aml::run(args)),
+        Command::Submit(args) => block_on(commands::submit::run(args)),
         Command::WebToken(args) => block_on(commands::web_token::run(args)),
         Command::Services(args) => block_on(commands::discovery::services(args)),
         Command::ValidDocuments(args) => block_on(commands::discovery::valid_documents(args)),

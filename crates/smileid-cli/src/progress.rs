@@ -79,6 +79,12 @@ impl Spinner {
         state.last = last;
     }
 
+    /// Shows `text` as the spinner's status (a step of a submission).
+    pub fn status(&self, text: impl Into<String>) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.last = text.into();
+    }
+
     /// Stops the spinner and clears its line.
     pub fn finish(mut self) {
         self.stop();

@@ -42,8 +42,8 @@ pub use smileid_core::{
 };
 pub use smileid_core::{
     DEFAULT_UPLOAD_TIMEOUT, ImageFormat, ImageIdInfo, ImageJob, ImageJobType, JobAlreadyExists,
-    PrepUpload, PreparedUpload, SubmitEvent, SubmitOptions, SubmittedJob, UploadIncomplete,
-    UploadStep, UploadUrl, ZipUpload,
+    MAX_IMAGE_BYTES, MAX_IMAGES_TOTAL_BYTES, MAX_LIVENESS_FRAMES, PrepUpload, PreparedUpload,
+    SubmitEvent, SubmitOptions, SubmittedJob, UploadIncomplete, UploadStep, UploadUrl, ZipUpload,
 };
 pub use smileid_core::{
     IdFields, Preflight, PreflightProblem, PreflightReport, PreflightWarning, ProductsConfig,

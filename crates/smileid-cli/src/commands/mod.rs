@@ -6,6 +6,7 @@ pub mod emulator;
 mod entry;
 pub mod job_status;
 pub mod sign;
+pub mod submit;
 pub mod verify_business;
 pub mod verify_id;
 pub mod web_token;

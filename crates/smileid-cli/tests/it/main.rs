@@ -5,3 +5,4 @@ mod cli;
 mod discovery;
 mod entry;
 mod faults;
+mod submit;

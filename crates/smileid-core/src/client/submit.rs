@@ -17,6 +17,11 @@ pub struct SubmitOptions {
     /// ([`Client::wait_for_completion`]). Default: `None`, return once the
     /// zip is accepted (the result then comes by callback or job status).
     pub wait: Option<WaitPolicy>,
+    /// With [`wait`](Self::wait): ask the final status for the user's
+    /// earlier results too (`history`).
+    pub history: bool,
+    /// With [`wait`](Self::wait): ask the final status for image links.
+    pub image_links: bool,
 }
 
 impl SubmitOptions {
@@ -24,6 +29,20 @@ impl SubmitOptions {
     #[must_use]
     pub fn wait(mut self, policy: WaitPolicy) -> Self {
         self.wait = Some(policy);
+        self
+    }
+
+    /// Sets [`history`](Self::history).
+    #[must_use]
+    pub fn with_history(mut self, history: bool) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// Sets [`image_links`](Self::image_links).
+    #[must_use]
+    pub fn with_image_links(mut self, image_links: bool) -> Self {
+        self.image_links = image_links;
         self
     }
 }
@@ -136,7 +155,9 @@ impl<T: HttpTransport, R: Timer> Client<T, R> {
         let status = match &options.wait {
             None => None,
             Some(policy) => {
-                let query = JobStatusQuery::new(prepared.user_id(), prepared.job_id());
+                let query = JobStatusQuery::new(prepared.user_id(), prepared.job_id())
+                    .with_history(options.history)
+                    .with_image_links(options.image_links);
                 let status = self
                     .wait_for_completion_with(&query, policy, |event: &PollEvent<'_>| {
                         observer(&SubmitEvent::Poll(event));
