@@ -3,7 +3,7 @@
 //! The Python SDK (`smile-id-core` 3.0.1) and the Node SDK
 //! (`smile-identity-core` 3.2.1) are installed once into
 //! `target/official-sdks/` and drive `testkit/compat/*` (job status, ID
-//! lookups, business verification, web tokens) against an emulator served
+//! lookups, business verification, web tokens, image jobs) against an emulator served
 //! over TLS. Without python3, node or npm, or without the
 //! package registries, the tests print why and pass without checking
 //! anything (set `SMILEID_SKIP_OFFICIAL_SDKS=1` to skip them on purpose).
@@ -532,4 +532,258 @@ fn node_sdk_mints_web_tokens_from_the_emulator() {
     check_web_token("node", &served, || {
         sdk.command("node_web_token.js", Some(&served.ca_file))
     });
+}
+
+// ----- image jobs (submit_job, job types 1 and 6) -----
+
+/// Tiny images for the SDKs to send: only the JPEG signature and a tag. The
+/// SDKs check none of their bytes; Python checks that a file ending in
+/// `.jpg`/`.jpeg`/`.png` exists (and names other paths in info.json as if
+/// they were base64), Node reads the files only after the prep upload. The
+/// zips hold files under their base names, so the names must differ.
+struct Images {
+    dir: PathBuf,
+}
+
+impl Images {
+    const NAMES: [&'static str; 4] = [
+        "selfie.jpg",
+        "liveness-1.jpg",
+        "liveness-2.jpg",
+        "id-front.jpg",
+    ];
+
+    fn write(tag: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("smileid-sdk-images-{}-{tag}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("the image folder is made");
+        for (i, name) in Self::NAMES.iter().enumerate() {
+            let mut bytes = vec![
+                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+            ];
+            bytes.push(i as u8 + 1);
+            bytes.extend_from_slice(&[0xFF, 0xD9]);
+            std::fs::write(dir.join(name), bytes).expect("an image is written");
+        }
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir
+            .join(name)
+            .to_str()
+            .expect("a UTF-8 temp path")
+            .to_owned()
+    }
+
+    /// The image arguments of a driver mode.
+    fn args(&self, mode: &str) -> Vec<String> {
+        match mode {
+            "biometric" => vec![
+                self.path("selfie.jpg"),
+                self.path("liveness-1.jpg"),
+                self.path("liveness-2.jpg"),
+            ],
+            _ => vec![self.path("selfie.jpg"), self.path("id-front.jpg")],
+        }
+    }
+}
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs an image-job driver: `mode` (`biometric`, job type 1, or
+/// `document`, job type 6) for `user`/`job` with the images of `images`.
+fn submit(
+    command: Command,
+    served: &Served,
+    images: &Images,
+    mode: &str,
+    user: &str,
+    job: &str,
+) -> Called {
+    let mut args: Vec<String> = vec![mode.to_owned(), user.to_owned(), job.to_owned()];
+    args.extend(images.args(mode));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    lookup(command, served, &args)
+}
+
+/// One image job through an SDK's driver: the calls it made, the job the
+/// emulator made of them, and the job status the SDK returned.
+fn check_image_job(name: &str, served: &Served, doc: &Value, job_type: u32, user: &str, job: &str) {
+    let emu = served.emulator();
+    let base = emu.base_url();
+    let origin = base.trim_end_matches("/v1");
+
+    // The SDK's HTTP calls, in order: the prep upload, the PUT to the
+    // presigned link (absolute, at the emulator), then the polls.
+    let calls = doc["calls"].as_array().expect("calls");
+    let call = |i: usize| {
+        let c = &calls[i];
+        (
+            c["method"].as_str().unwrap_or_default(),
+            c["url"].as_str().unwrap_or_default(),
+            c["status"].as_u64().unwrap_or_default(),
+        )
+    };
+    assert!(calls.len() >= 3, "{name}: {doc}");
+    assert_eq!(
+        call(0),
+        ("POST", format!("{base}/upload").as_str(), 200),
+        "{name}: {doc}"
+    );
+    let (method, url, status) = call(1);
+    assert_eq!((method, status), ("PUT", 200), "{name}: {doc}");
+    assert!(
+        url.starts_with(&format!("{origin}/uploads/")),
+        "{name}: {url}"
+    );
+    for i in 2..calls.len() {
+        assert_eq!(
+            call(i),
+            ("POST", format!("{base}/job_status").as_str(), 200),
+            "{name}: {doc}"
+        );
+    }
+
+    // The job status the SDK stopped on.
+    assert_eq!(doc["job_complete"], Value::Bool(true), "{name}: {doc}");
+    assert_eq!(doc["job_success"], Value::Bool(true), "{name}: {doc}");
+    assert_eq!(doc["result_code"], "0810", "{name}: {doc}");
+    let answer = &doc["answer"];
+    assert_eq!(
+        answer["result"]["PartnerParams"]["job_id"], job,
+        "{name}: {doc}"
+    );
+    // Asked without history and image links: neither comes back.
+    assert!(answer.get("history").is_none(), "{name}: {doc}");
+    assert!(answer.get("image_links").is_none(), "{name}: {doc}");
+    let timestamp = answer["timestamp"].as_str().expect("timestamp");
+    let signature = answer["signature"].as_str().expect("signature");
+    assert!(
+        emu.signer().verify(timestamp, signature).is_ok(),
+        "{name}: {doc}"
+    );
+
+    // The emulator's job: made by the zip, of the right type, with the
+    // Smile job id the result names.
+    let info = emu
+        .job(user, job)
+        .unwrap_or_else(|| panic!("{name}: no job {user}/{job}"));
+    assert_eq!(info.job_type, job_type, "{name}");
+    assert!(info.complete, "{name}");
+    assert_eq!(
+        doc["smile_job_id"],
+        info.smile_job_id.as_str(),
+        "{name}: {doc}"
+    );
+    assert_eq!(info.polls as usize, calls.len() - 2, "{name}: {doc}");
+}
+
+#[test]
+fn python_sdk_submits_image_jobs_to_the_emulator() {
+    let sdk = match sdks::python_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Python", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    let images = Images::write("python");
+    let driver = || sdk.command("python_submit_job.py", Some(&served.ca_file));
+
+    // Job type 1: a selfie file, two liveness frames as base64, entered ID
+    // info.
+    let bio = submit(driver(), &served, &images, "biometric", "sdk-img", "py-bio");
+    let doc = bio.expect_json("python biometric");
+    check_image_job("python biometric", &served, doc, 1, "sdk-img", "py-bio");
+    // One sleep before each poll (2 s for the first three).
+    let sleeps = doc["sleeps"].as_array().expect("sleeps");
+    assert_eq!(
+        sleeps.len(),
+        doc["calls"].as_array().map_or(0, |c| c.len() - 2),
+        "{doc}"
+    );
+    assert_eq!(sleeps[0], 2, "{doc}");
+    // This SDK writes a junk `base64imgString` entry per base64 image, two
+    // here under one name: the emulator's reader ignores them.
+    assert!(
+        doc["warnings"].as_array().is_some_and(|w| w
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.contains("base64imgString")))),
+        "{doc}"
+    );
+
+    // Job type 6: a selfie and an ID front, country and ID type.
+    let docv = submit(driver(), &served, &images, "document", "sdk-img", "py-doc");
+    let doc = docv.expect_json("python document");
+    check_image_job("python document", &served, doc, 6, "sdk-img", "py-doc");
+
+    // The same job id again: the prep upload is refused (2215) and this SDK
+    // raises on the 400 before uploading anything.
+    let again = submit(driver(), &served, &images, "document", "sdk-img", "py-doc");
+    assert!(!again.success, "python: {again:?}");
+    assert!(again.stderr.contains("2215"), "python: {again:?}");
+}
+
+#[test]
+fn node_sdk_submits_image_jobs_to_the_emulator() {
+    let sdk = match sdks::node_sdk() {
+        Ok(sdk) => sdk,
+        Err(why) => {
+            skipped("Node", &why);
+            return;
+        }
+    };
+    let served = Served::start();
+    let images = Images::write("node");
+    let driver = || sdk.command("node_submit_job.js", Some(&served.ca_file));
+
+    // Job type 1. This SDK spreads the ID info into the prep upload's top
+    // level and sends `entered` as "true" (a string), in info.json too.
+    let bio = submit(
+        driver(),
+        &served,
+        &images,
+        "biometric",
+        "sdk-img",
+        "node-bio",
+    );
+    let doc = bio.expect_json("node biometric");
+    check_image_job("node biometric", &served, doc, 1, "sdk-img", "node-bio");
+    // Polled at once after the PUT, then after 2 s waits.
+    let sleeps = doc["sleeps"].as_array().expect("sleeps");
+    assert_eq!(
+        sleeps.len() + 1,
+        doc["calls"].as_array().map_or(0, |c| c.len() - 2),
+        "{doc}"
+    );
+
+    // Job type 6 (`entered` "false" is added).
+    let docv = submit(
+        driver(),
+        &served,
+        &images,
+        "document",
+        "sdk-img",
+        "node-doc",
+    );
+    let doc = docv.expect_json("node document");
+    check_image_job("node document", &served, doc, 6, "sdk-img", "node-doc");
+
+    // The same job id again: axios rejects the 400 (2215).
+    let again = submit(
+        driver(),
+        &served,
+        &images,
+        "document",
+        "sdk-img",
+        "node-doc",
+    );
+    assert!(!again.success, "node: {again:?}");
+    assert!(again.stderr.contains("2215"), "node: {again:?}");
 }
