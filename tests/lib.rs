@@ -11,3 +11,8 @@ pub struct RootReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/hosted-web.md")]
 pub struct HostedWebDoctests;
+
+/// The Rust examples of `docs/image-jobs.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/image-jobs.md")]
+pub struct ImageJobsDoctests;
