@@ -385,7 +385,7 @@ pub fn read_upload_zip(body: &[u8], limits: &ZipLimits) -> Result<UploadContents
     })
 }
 
-/// Runs [`read_upload_zip`] on `data` with the default limits and checks
+/// Runs `read_upload_zip` on `data` with the default limits and checks
 /// the properties every outcome must have: a refusal's message is one
 /// bounded line; every declared image is either read or skipped; a read
 /// image has the format it claims and no more bytes than an entry may
