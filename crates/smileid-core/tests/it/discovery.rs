@@ -383,3 +383,41 @@ fn preflight_survives_hostile_and_broken_patterns() {
         );
     }
 }
+
+#[test]
+fn preflight_checks_an_image_jobs_id_info_too() {
+    use smileid_core::{ImageIdInfo, ImageJob, ImageJobType};
+    let preflight = catalogue();
+    let job = |info: ImageIdInfo| {
+        ImageJob::new(ImageJobType::BiometricKyc, "u", "j")
+            .selfie(bytes::Bytes::from_static(&[0xFF, 0xD8, 0xFF]))
+            .id_info(info)
+    };
+    let bare = job(ImageIdInfo::new("NG")
+        .id_type("BANK_ACCOUNT")
+        .id_number("12345"));
+    let report = preflight.check(&bare);
+    assert_eq!(
+        report.problems(),
+        preflight
+            .check(&IdVerification::new(
+                "u",
+                "j",
+                "NG",
+                "BANK_ACCOUNT",
+                "12345"
+            ))
+            .problems(),
+        "the same rules as for the lookup"
+    );
+    assert_eq!(report.problems().len(), 2, "{report}");
+    let good = job(ImageIdInfo::new("NG")
+        .id_type("BANK_ACCOUNT")
+        .id_number("0000000000")
+        .bank_code("058")
+        .first_name("Ada")
+        .last_name("Obi")
+        .date_of_birth("1990-01-31"));
+    let report = preflight.check(&good);
+    assert!(report.is_ok(), "{report}");
+}
