@@ -14,6 +14,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use smileid_sign::Signer;
 use smileid_types::JobType;
+pub use smileid_types::image_job::ImageFormat;
 use smileid_types::image_job::{
     IdInfo, ImageKind, InfoImage, InfoJson, MiscInformation, PrepUploadRequest, PrepUploadResponse,
     ServerInformation,
@@ -118,44 +119,6 @@ impl ImageJobType {
             self,
             Self::DocumentVerification | Self::EnhancedDocumentVerification
         )
-    }
-}
-
-/// The encoding of an image, told by its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImageFormat {
-    /// JPEG (`FF D8 FF`).
-    Jpeg,
-    /// PNG (`89 50 4E 47 0D 0A 1A 0A`).
-    Png,
-}
-
-impl ImageFormat {
-    /// The format of `bytes`, if they are a JPEG or a PNG image.
-    ///
-    /// ```
-    /// use smileid_core::ImageFormat;
-    ///
-    /// assert_eq!(ImageFormat::detect(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageFormat::Jpeg));
-    /// assert_eq!(ImageFormat::detect(b"GIF89a"), None);
-    /// ```
-    pub fn detect(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Self::Jpeg)
-        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-            Some(Self::Png)
-        } else {
-            None
-        }
-    }
-
-    /// The file name extension of a zip entry: `jpg` or `png`.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpg",
-            Self::Png => "png",
-        }
     }
 }
 

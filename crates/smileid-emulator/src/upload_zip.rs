@@ -49,7 +49,7 @@ use std::fmt;
 use std::io::Read;
 
 use bytes::Bytes;
-use smileid_types::image_job::{ImageKind, ImageType, InfoImage, InfoJson};
+use smileid_types::image_job::{ImageFormat, ImageKind, ImageType, InfoImage, InfoJson};
 
 /// The name `info.json` must have, at the root of the zip.
 pub const INFO_JSON: &str = "info.json";
@@ -201,38 +201,6 @@ pub enum ZipProblem {
     /// `info.json` does not decode as the manifest.
     #[error("info.json does not decode: {0}")]
     InfoJson(String),
-}
-
-/// An image's format, detected from its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImageFormat {
-    /// Starts with `FF D8 FF`.
-    Jpeg,
-    /// Starts with `89 50 4E 47 0D 0A 1A 0A`.
-    Png,
-}
-
-impl ImageFormat {
-    /// The format whose signature `bytes` start with, if any.
-    pub fn detect(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Self::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Self::Png)
-        } else {
-            None
-        }
-    }
-
-    /// The format's media type.
-    #[cfg_attr(not(test), allow(dead_code))] // read by the tests
-    pub fn mime(self) -> &'static str {
-        match self {
-            Self::Jpeg => "image/jpeg",
-            Self::Png => "image/png",
-        }
-    }
 }
 
 /// A usable image of the upload.

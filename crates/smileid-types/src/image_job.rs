@@ -33,6 +33,54 @@ pub enum ImageKind {
     IdBack,
 }
 
+/// The encoding of an image, told by its first bytes (the only image
+/// formats Smile ID takes in a zip).
+///
+/// ```
+/// use smileid_types::image_job::ImageFormat;
+///
+/// assert_eq!(ImageFormat::detect(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageFormat::Jpeg));
+/// assert_eq!(ImageFormat::detect(b"GIF89a"), None);
+/// assert_eq!(ImageFormat::Png.extension(), "png");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageFormat {
+    /// JPEG (`FF D8 FF`).
+    Jpeg,
+    /// PNG (`89 50 4E 47 0D 0A 1A 0A`).
+    Png,
+}
+
+impl ImageFormat {
+    /// The format of `bytes`, if they start with a JPEG or PNG signature.
+    pub fn detect(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else {
+            None
+        }
+    }
+
+    /// The file name extension of a zip entry: `jpg` or `png`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+        }
+    }
+
+    /// The media type: `image/jpeg` or `image/png`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+        }
+    }
+}
+
 /// `image_type_id`: an image's kind and form (a file in the zip, or base64
 /// text in `info.json`), protocol section 13.6. Unknown ids are kept as
 /// [`ImageType::Other`].

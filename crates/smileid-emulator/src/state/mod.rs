@@ -164,18 +164,7 @@ impl State {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let token: String = self
-            .signer
-            .sign(format!("web-token:{serial}:{nanos}:{user_id}:{job_id}"))
-            .signature
-            .chars()
-            .filter_map(|c| match c {
-                '+' => Some('-'),
-                '/' => Some('_'),
-                '=' => None,
-                c => Some(c),
-            })
-            .collect();
+        let token = self.url_safe_mac(&format!("web-token:{serial}:{nanos}:{user_id}:{job_id}"));
         let now = Instant::now();
         let grant = WebTokenGrant {
             user_id: user_id.to_owned(),
@@ -196,6 +185,22 @@ impl State {
         }
         tokens.insert(token.clone(), grant);
         token
+    }
+
+    /// An HMAC of `text` with the partner's key, as URL-safe base64 without
+    /// padding: web tokens and upload-link signatures.
+    pub(crate) fn url_safe_mac(&self, text: &str) -> String {
+        self.signer
+            .sign(text)
+            .signature
+            .chars()
+            .filter_map(|c| match c {
+                '+' => Some('-'),
+                '/' => Some('_'),
+                '=' => None,
+                c => Some(c),
+            })
+            .collect()
     }
 
     /// The grant of a token this emulator issued and that has not expired.

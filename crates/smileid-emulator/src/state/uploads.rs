@@ -93,17 +93,7 @@ impl State {
     }
 
     fn link_signature(&self, path: &str, expires: u64) -> String {
-        self.signer
-            .sign(format!("upload:PUT:{path}:{expires}"))
-            .signature
-            .chars()
-            .filter_map(|c| match c {
-                '+' => Some('-'),
-                '/' => Some('_'),
-                '=' => None,
-                c => Some(c),
-            })
-            .collect()
+        self.url_safe_mac(&format!("upload:PUT:{path}:{expires}"))
     }
 
     /// Checks a presigned link: the signature over `path` and `expires`,
