@@ -427,6 +427,21 @@ impl FaultSpec {
                     crate::http::ENDPOINTS.join(", ")
                 ));
             }
+            if endpoint == UPLOAD_ZIP {
+                match self.kind {
+                    FaultKind::WrongSignature => {
+                        return Err(format!(
+                            "kind `wrong_signature` does not apply to `{UPLOAD_ZIP}`: the upload target's answers are not signed"
+                        ));
+                    }
+                    FaultKind::TruncatedBody => {
+                        return Err(format!(
+                            "kind `truncated_body` does not apply to `{UPLOAD_ZIP}`: its success answer has no body (use `drop_connection`)"
+                        ));
+                    }
+                    _ => {}
+                }
+            }
         }
         if self.count == Some(0) {
             return Err("count must be at least 1 (omit it to apply until cleared)".into());
@@ -434,6 +449,10 @@ impl FaultSpec {
         Ok(())
     }
 }
+
+/// The fault endpoint name of the upload target, `PUT
+/// /uploads/{smile_job_id}/selfie.zip` (the presigned link of a prep upload).
+pub(crate) const UPLOAD_ZIP: &str = "upload_zip";
 
 /// The flat JSON form of a fault.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 //! Every case configures short limits (500 ms request timeout, 2 retries,
 //! 20-100 ms backoffs, a 64 KiB body cap) and checks four things: the error
 //! kind (and its details), how many attempts the server saw (bounded
-//! retries), that the call ended within its own deadline plus a generous
-//! margin (no hang), and, implicitly, that nothing panicked. The same faults
+//! retries), that the call ended (a hang is stopped 10 s past its own
+//! deadline), and that nothing panicked. The same faults
 //! are run through the `smileid` command in
 //! `crates/smileid-cli/tests/faults_cli.rs`; `docs/security.md` has the table.
 
@@ -26,7 +26,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_millis(500);
 /// Retries after the first attempt.
 const RETRIES: u32 = 2;
 /// The most attempts one call may make.
-const ATTEMPTS: usize = RETRIES as usize + 1;
+pub(crate) const ATTEMPTS: usize = RETRIES as usize + 1;
 /// The largest backoff between attempts.
 const MAX_BACKOFF: Duration = Duration::from_millis(100);
 /// The response body cap.
@@ -59,7 +59,7 @@ fn raw_client(base_url: &str) -> Client {
         .expect("valid client settings")
 }
 
-async fn emulator() -> EmulatorHandle {
+pub(crate) async fn emulator() -> EmulatorHandle {
     Emulator::builder()
         .partner_id(raw_http::PARTNER_ID)
         .api_key(raw_http::API_KEY)
@@ -69,7 +69,7 @@ async fn emulator() -> EmulatorHandle {
         .expect("the emulator starts")
 }
 
-fn emulator_client(emulator: &EmulatorHandle) -> Client {
+pub(crate) fn emulator_client(emulator: &EmulatorHandle) -> Client {
     Client::builder(emulator.partner_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .add_root_certificates_pem(emulator.ca_cert_pem().expect("a TLS emulator").as_bytes())
@@ -102,20 +102,15 @@ fn count_panics() {
     });
 }
 
-/// Runs one job status call and checks that it ended within `limit`, and
-/// that nothing panicked.
+/// Runs one job status call and checks that nothing panicked. `limit` is
+/// the call's own worst case (every attempt timing out, every backoff); the
+/// call is stopped as hung 10 s past it. How long calls take is measured by
+/// the benchmarks, not asserted here.
 async fn call(client: &Client, limit: Duration) -> Result<JobStatus, Error> {
     count_panics();
-    let started = Instant::now();
-    // The outer timeout only turns a hang into a failure with a message.
     let result = tokio::time::timeout(limit + Duration::from_secs(10), client.job_status(&query()))
         .await
         .expect("the call hung");
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed <= limit,
-        "the call took {elapsed:?}, more than its deadline {limit:?}"
-    );
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "something panicked");
     result
 }

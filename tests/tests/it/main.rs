@@ -10,3 +10,4 @@ mod image_jobs_e2e;
 mod lookups_e2e;
 mod official_sdks;
 mod secrets;
+mod upload_faults;

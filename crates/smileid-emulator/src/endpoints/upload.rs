@@ -13,18 +13,20 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, Request, State as AxumState};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::StatusCode;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use serde_json::{Map, Value};
 use smileid_types::image_job::{ImageKind, PrepUploadRequest, PrepUploadResponse};
 
 use super::entry::{self, LookupCode};
 use crate::http::body::read_body;
+use crate::http::faults::{BAD_GATEWAY_HTML, CloseWithoutAnswer};
 use crate::http::reply::Reply;
 use crate::http::signed::{Field, Signed, SignedRequest};
 use crate::results::preset_result;
-use crate::spec::{JobSpec, PresetOutcome};
+use crate::spec::{FaultKind, JobSpec, PresetOutcome};
 use crate::state::{LinkRefusal, PendingUpload, Prepared, State};
 use crate::upload_zip::{UploadContents, ZipLimits, read_upload_zip};
 
@@ -162,7 +164,7 @@ pub(crate) async fn put_zip(
     AxumState(state): AxumState<Arc<State>>,
     RawQuery(query): RawQuery,
     req: Request,
-) -> Reply {
+) -> Response {
     let (parts, body) = req.into_parts();
     let query = query.unwrap_or_default();
     let upload = match state.check_upload_link(
@@ -176,17 +178,20 @@ pub(crate) async fn put_zip(
                 StatusCode::FORBIDDEN,
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided.",
-            );
+            )
+            .into_response();
         }
         Err(LinkRefusal::Expired) => {
-            return s3_error(StatusCode::FORBIDDEN, "AccessDenied", "Request has expired");
+            return s3_error(StatusCode::FORBIDDEN, "AccessDenied", "Request has expired")
+                .into_response();
         }
         Err(LinkRefusal::NoSuchUpload) => {
             return s3_error(
                 StatusCode::NOT_FOUND,
                 "NoSuchUpload",
                 "The specified upload does not exist.",
-            );
+            )
+            .into_response();
         }
     };
     let content_type = parts
@@ -199,7 +204,8 @@ pub(crate) async fn put_zip(
             "SignatureDoesNotMatch",
             "The request signature we calculated does not match the signature you provided. \
              Check your key and signing method. (Content-Type must be application/zip)",
-        );
+        )
+        .into_response();
     }
     let timeout = state.read_timeout.max(std::time::Duration::from_secs(60));
     let zip = match read_body(&parts.headers, body, MAX_ZIP_BODY, timeout).await {
@@ -210,10 +216,14 @@ pub(crate) async fn put_zip(
                 "EntityTooLarge",
                 "Your proposed upload exceeds the maximum allowed size",
             )
-            .closing();
+            .closing()
+            .into_response();
         }
-        Err(reply) => return reply,
+        Err(reply) => return reply.into_response(),
     };
+    if let Some(answer) = upload_fault(&state, &upload).await {
+        return answer;
+    }
     if state.mark_zip_received(&upload.smile_job_id) {
         let limits = ZipLimits::default();
         let contents = read_upload_zip(&zip, &limits);
@@ -228,6 +238,52 @@ pub(crate) async fn put_zip(
         body: Bytes::new(),
         header: None,
     }
+    .into_response()
+}
+
+/// The answer a fault for `upload_zip` gives instead of accepting the zip
+/// (`None`: no fault, or only latency). As on the `/v1` endpoints, except
+/// that error bodies are S3's XML: an `http_error`'s `code` and `message`
+/// become its `Code` and `Message`.
+async fn upload_fault(state: &State, upload: &PendingUpload) -> Option<Response> {
+    let decision = state.take_upload_faults(&upload.user_id, &upload.job_id);
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    let answer = match decision.action? {
+        FaultKind::HttpError {
+            status,
+            code,
+            message,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            s3_error(status, &code, &message).into_response()
+        }
+        FaultKind::Html502 => Reply {
+            status: StatusCode::BAD_GATEWAY,
+            content_type: "text/html",
+            body: Bytes::from_static(BAD_GATEWAY_HTML.as_bytes()),
+            header: None,
+        }
+        .into_response(),
+        FaultKind::RateLimited { retry_after_secs } => s3_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "SlowDown",
+            "Please reduce your request rate.",
+        )
+        .with_header(RETRY_AFTER, HeaderValue::from(retry_after_secs))
+        .into_response(),
+        FaultKind::DropConnection => {
+            let mut response = Response::default();
+            response.extensions_mut().insert(CloseWithoutAnswer);
+            response
+        }
+        // Refused for `upload_zip` when the fault is set (spec validation).
+        FaultKind::Latency(_) | FaultKind::TruncatedBody | FaultKind::WrongSignature => {
+            return None;
+        }
+    };
+    Some(answer)
 }
 
 /// The job of an uploaded zip: its result by job type, preset or test ID

@@ -24,7 +24,7 @@ use crate::spec::FaultKind;
 use crate::state::State;
 
 /// The page sent by the `html_502` fault.
-const BAD_GATEWAY_HTML: &str = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
+pub(crate) const BAD_GATEWAY_HTML: &str = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
 
 /// A request extension: sign the answer with a key the client does not
 /// know (the `wrong_signature` fault).

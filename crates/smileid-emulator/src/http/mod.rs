@@ -30,7 +30,8 @@ use self::reply::{DropConnection, Reply};
 use crate::endpoints;
 use crate::state::State;
 
-/// The names of the `/v1` endpoints, as a fault's `endpoint` gives them.
+/// The names of the `/v1` endpoints and of the upload target, as a fault's
+/// `endpoint` gives them.
 pub(crate) const ENDPOINTS: &[&str] = &[
     "job_status",
     "id_verification",
@@ -43,6 +44,7 @@ pub(crate) const ENDPOINTS: &[&str] = &[
     "valid_documents",
     "products_config",
     "upload",
+    crate::spec::UPLOAD_ZIP,
 ];
 
 /// A 1x1 PNG, served for image links.

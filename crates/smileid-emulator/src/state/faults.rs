@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{State, lock};
 use crate::error::EmulatorError;
-use crate::spec::{FaultKind, FaultSpec};
+use crate::spec::{FaultKind, FaultSpec, UPLOAD_ZIP};
 
 /// An installed fault.
 pub(super) struct ActiveFault {
@@ -91,13 +91,34 @@ impl State {
         user_id: Option<&str>,
         job_id: Option<&str>,
     ) -> FaultDecision {
+        self.take_matching_faults(endpoint, false, user_id, job_id)
+    }
+
+    /// As [`take_faults`](Self::take_faults) for the upload target
+    /// (`upload_zip`), which only faults naming it apply to: a fault for
+    /// every endpoint means every `/v1` endpoint.
+    pub fn take_upload_faults(&self, user_id: &str, job_id: &str) -> FaultDecision {
+        self.take_matching_faults(UPLOAD_ZIP, true, Some(user_id), Some(job_id))
+    }
+
+    fn take_matching_faults(
+        &self,
+        endpoint: &str,
+        named_only: bool,
+        user_id: Option<&str>,
+        job_id: Option<&str>,
+    ) -> FaultDecision {
         if !self.has_faults() {
             return FaultDecision::default();
         }
         let mut decision = FaultDecision::default();
         let mut faults = lock(&self.faults);
         for fault in faults.iter_mut() {
-            let matches = fault.spec.endpoint.as_deref().is_none_or(|e| e == endpoint)
+            let endpoint_matches = match fault.spec.endpoint.as_deref() {
+                Some(e) => e == endpoint,
+                None => !named_only,
+            };
+            let matches = endpoint_matches
                 && fault
                     .spec
                     .user_id
