@@ -1,7 +1,7 @@
 //! `POST /v1/aml`: an AML screen (job type 10), protocol section 12.
 
 use bytes::Bytes;
-use smileid_types::{AmlRequest, AmlResponse, JobType};
+use smileid_types::{AmlRequest, AmlResponse};
 
 use crate::error::{Error, InputProblem};
 use crate::lookup::{JobIds, SOURCE_SDK, SOURCE_SDK_VERSION};
@@ -153,27 +153,26 @@ impl Operation for Aml {
     fn encode(&self, cx: &RequestContext<'_>) -> Result<http::Request<Bytes>, Error> {
         let signed = cx.sign();
         let extras = self.ids.extras_map();
-        let body = AmlRequest {
-            partner_id: cx.partner_id().to_owned(),
-            timestamp: signed.timestamp,
-            signature: signed.signature.into(),
-            user_id: self.ids.user_id.clone(),
-            job_id: self.ids.job_id.clone(),
-            job_type: JobType::Aml.number(),
-            full_name: self.full_name.clone(),
-            countries: self
-                .countries
+        let mut body = AmlRequest::new(
+            cx.partner_id(),
+            signed.timestamp,
+            signed.signature,
+            self.ids.user_id.as_str(),
+            self.ids.job_id.as_str(),
+            self.full_name.as_str(),
+            self.countries
                 .iter()
                 .map(|c| c.to_ascii_uppercase())
                 .collect(),
-            birth_year: self.birth_year.clone(),
-            search_existing_user: self.search_existing_user.then_some(true),
-            strict_match: Some(self.strict_match),
-            aliases: self.aliases.clone(),
-            partner_params: (!extras.is_empty()).then_some(extras),
-            source_sdk: Some(SOURCE_SDK.to_owned()),
-            source_sdk_version: Some(SOURCE_SDK_VERSION.to_owned()),
-        };
+        );
+        body.birth_year.clone_from(&self.birth_year);
+        body.search_existing_user = self.search_existing_user.then_some(true);
+        body.strict_match = Some(self.strict_match);
+        body.aliases.clone_from(&self.aliases);
+        body.partner_params = (!extras.is_empty()).then_some(extras);
+        body.source_sdk = Some(SOURCE_SDK.to_owned());
+        body.source_sdk_version = Some(SOURCE_SDK_VERSION.to_owned());
+
         cx.post_json(NAME, &body)
     }
 

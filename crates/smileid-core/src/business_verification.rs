@@ -213,21 +213,22 @@ impl BusinessVerification {
         callback_url: Option<&str>,
     ) -> BusinessVerificationRequest {
         let signed = cx.sign();
-        BusinessVerificationRequest {
-            partner_id: cx.partner_id().to_owned(),
-            timestamp: signed.timestamp,
-            signature: signed.signature.into(),
-            partner_params: self.ids.partner_params(JobType::BusinessVerification),
-            country: self.country.to_ascii_uppercase(),
-            id_type: self.id_type.clone(),
-            id_number: self.id_number.clone(),
-            business_type: self.business_type.as_ref().map(|t| t.as_str().to_owned()),
-            postal_address: self.postal_address.clone(),
-            postal_code: self.postal_code.clone(),
-            callback_url: callback_url.map(str::to_owned),
-            source_sdk: Some(SOURCE_SDK.to_owned()),
-            source_sdk_version: Some(SOURCE_SDK_VERSION.to_owned()),
-        }
+        let mut body = BusinessVerificationRequest::new(
+            cx.partner_id(),
+            signed.timestamp,
+            signed.signature,
+            self.ids.partner_params(JobType::BusinessVerification),
+            self.country.to_ascii_uppercase(),
+            self.id_type.as_str(),
+            self.id_number.as_str(),
+        );
+        body.business_type = self.business_type.as_ref().map(|t| t.as_str().to_owned());
+        body.postal_address.clone_from(&self.postal_address);
+        body.postal_code.clone_from(&self.postal_code);
+        body.callback_url = callback_url.map(str::to_owned);
+        body.source_sdk = Some(SOURCE_SDK.to_owned());
+        body.source_sdk_version = Some(SOURCE_SDK_VERSION.to_owned());
+        body
     }
 }
 

@@ -162,12 +162,7 @@ impl IdVerification {
     /// `granted_at` (ISO 8601), covering all three kinds of data.
     #[must_use]
     pub fn consent(mut self, granted_at: impl Into<String>) -> Self {
-        self.consent = Some(Consent {
-            consent_granted_date: granted_at.into(),
-            personal_details: true,
-            contact_information: true,
-            document_information: true,
-        });
+        self.consent = Some(Consent::all(granted_at));
         self
     }
 
@@ -314,29 +309,27 @@ impl IdVerification {
 
     fn body(&self, cx: &RequestContext<'_>, callback_url: Option<&str>) -> IdVerificationRequest {
         let signed = cx.sign();
-        IdVerificationRequest {
-            partner_id: cx.partner_id().to_owned(),
-            timestamp: signed.timestamp,
-            signature: signed.signature.into(),
-            partner_params: self.ids.partner_params(JobType::EnhancedKyc),
-            country: self.country.to_ascii_uppercase(),
-            id_type: self.id_type.as_str().to_owned(),
-            id_number: self.id_number.clone(),
-            first_name: self.first_name.clone(),
-            middle_name: self.middle_name.clone(),
-            last_name: self.last_name.clone(),
-            dob: self.dob.clone(),
-            gender: self.gender.clone(),
-            phone_number: self.phone_number.clone(),
-            bank_code: self.bank_code.clone(),
-            consent_information: self
-                .consent
-                .clone()
-                .map(|consented| ConsentInformation { consented }),
-            callback_url: callback_url.map(str::to_owned),
-            source_sdk: Some(SOURCE_SDK.to_owned()),
-            source_sdk_version: Some(SOURCE_SDK_VERSION.to_owned()),
-        }
+        let mut body = IdVerificationRequest::new(
+            cx.partner_id(),
+            signed.timestamp,
+            signed.signature,
+            self.ids.partner_params(JobType::EnhancedKyc),
+            self.country.to_ascii_uppercase(),
+            self.id_type.as_str(),
+            self.id_number.as_str(),
+        );
+        body.first_name.clone_from(&self.first_name);
+        body.middle_name.clone_from(&self.middle_name);
+        body.last_name.clone_from(&self.last_name);
+        body.dob.clone_from(&self.dob);
+        body.gender.clone_from(&self.gender);
+        body.phone_number.clone_from(&self.phone_number);
+        body.bank_code.clone_from(&self.bank_code);
+        body.consent_information = self.consent.clone().map(ConsentInformation::new);
+        body.callback_url = callback_url.map(str::to_owned);
+        body.source_sdk = Some(SOURCE_SDK.to_owned());
+        body.source_sdk_version = Some(SOURCE_SDK_VERSION.to_owned());
+        body
     }
 }
 

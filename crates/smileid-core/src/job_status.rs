@@ -109,17 +109,16 @@ impl Operation for JobStatusQuery {
 
     fn encode(&self, cx: &RequestContext<'_>) -> Result<http::Request<Bytes>, Error> {
         let signed = cx.sign();
-        let body = JobStatusRequest {
-            partner_id: cx.partner_id().to_owned(),
-            timestamp: signed.timestamp,
-            signature: signed.signature.into(),
-            user_id: self.user_id.clone(),
-            job_id: self.job_id.clone(),
-            history: self.history.then_some(true),
-            image_links: self.image_links.then_some(true),
-            source_sdk: None,
-            source_sdk_version: None,
-        };
+        let mut body = JobStatusRequest::new(
+            cx.partner_id(),
+            signed.timestamp,
+            signed.signature,
+            self.user_id.as_str(),
+            self.job_id.as_str(),
+        );
+        body.history = self.history.then_some(true);
+        body.image_links = self.image_links.then_some(true);
+
         cx.post_json("job_status", &body)
     }
 

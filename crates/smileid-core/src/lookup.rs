@@ -59,12 +59,13 @@ impl JobIds {
 
     /// `partner_params` with `job_type` as a JSON integer.
     pub(crate) fn partner_params(&self, job_type: JobType) -> PartnerParams {
-        PartnerParams {
-            user_id: Some(self.user_id.clone()),
-            job_id: Some(self.job_id.clone()),
-            job_type: Some(JobTypeValue::number(job_type)),
-            extra: self.extras_map(),
-        }
+        let mut params = PartnerParams::new(
+            self.user_id.as_str(),
+            self.job_id.as_str(),
+            JobTypeValue::number(job_type),
+        );
+        params.extra = self.extras_map();
+        params
     }
 }
 

@@ -17,6 +17,7 @@ use crate::scalar::de_lenient_bool;
 /// assert!(ack.success);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AsyncAcknowledgement {
     /// Whether the job was accepted.
     #[serde(deserialize_with = "de_lenient_bool")]

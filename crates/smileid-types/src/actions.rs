@@ -137,6 +137,7 @@ text_enum! {
     ///
     /// Text that is not exactly one of the known verdicts is kept verbatim in
     /// [`Verdict::Other`], so [`Verdict::as_str`] always gives the wire text.
+    #[non_exhaustive]
     pub enum Verdict {
         /// `Passed`
         Passed => "Passed",
@@ -177,6 +178,7 @@ text_enum! {
 
 /// What a verdict means for the action, in five buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerdictStatus {
     /// The action succeeded.
     Passed,
@@ -275,6 +277,7 @@ text_enum! {
     /// The name of an action (`Verify_ID_Number`, `Liveness_Check`, ...).
     ///
     /// Names not listed here are kept verbatim in [`ActionName::Other`].
+    #[non_exhaustive]
     pub enum ActionName {
         /// `Verify_ID_Number`
         VerifyIdNumber => "Verify_ID_Number",
@@ -331,6 +334,7 @@ pub struct Actions {
 
 /// Counts of action verdicts by [`VerdictStatus`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ActionSummary {
     /// Actions whose verdict is [`VerdictStatus::Passed`].
     pub passed: usize,

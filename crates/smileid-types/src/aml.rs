@@ -12,6 +12,7 @@ use crate::scalar::{Scalar, de_lenient_string, de_vec_or_null};
 /// (not in `partner_params`, which holds the partner's extras only). Keys in
 /// the protocol's order; `None` fields and an empty `aliases` are omitted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AmlRequest {
     /// The partner id, exactly as signed.
     pub partner_id: String,
@@ -53,10 +54,38 @@ pub struct AmlRequest {
     pub source_sdk_version: Option<String>,
 }
 
+impl AmlRequest {
+    /// A screen of `full_name` in `countries` for `user_id`'s `job_id`
+    /// (`job_type` 10), signed by `partner_id` with `timestamp` and
+    /// `signature`; the optional fields unset (set them before sending).
+    pub fn new(
+        partner_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<SignatureText>,
+        user_id: impl Into<String>,
+        job_id: impl Into<String>,
+        full_name: impl Into<String>,
+        countries: Vec<String>,
+    ) -> Self {
+        Self {
+            partner_id: partner_id.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            user_id: user_id.into(),
+            job_id: job_id.into(),
+            job_type: crate::JobType::Aml.number(),
+            full_name: full_name.into(),
+            countries,
+            ..Self::default()
+        }
+    }
+}
+
 /// The answer of an AML check: the result object (`ResultCode` `1030`
 /// "Found on list", `SmileJobID`, `PartnerParams`, `Actions`), the people
 /// found, and the signature.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AmlResponse {
     /// The result object.
     #[serde(flatten)]
@@ -100,6 +129,7 @@ impl AmlResponse {
 
 /// One person found by an AML check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AmlPerson {
     /// The person's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +191,7 @@ scalar_record! {
 
 /// `pep`: politically exposed person data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pep {
     /// The PEP level (a number, read leniently).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +233,7 @@ scalar_record! {
 
 /// One of `sanctions`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sanction {
     /// The listed date of birth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +251,7 @@ pub struct Sanction {
 
 /// A sanction's `source_details`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SanctionSource {
     /// When the person was listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]

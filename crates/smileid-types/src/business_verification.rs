@@ -13,6 +13,7 @@ use crate::scalar::{de_lenient_string, de_opt_lenient_bool, de_vec_or_null};
 /// The JSON body of a business verification, keys in the protocol's order;
 /// `None` fields are omitted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BusinessVerificationRequest {
     /// The partner id, exactly as signed.
     pub partner_id: String,
@@ -50,11 +51,38 @@ pub struct BusinessVerificationRequest {
     pub source_sdk_version: Option<String>,
 }
 
+impl BusinessVerificationRequest {
+    /// A verification of `id_number` (`country`, `id_type`) for
+    /// `partner_params`, signed by `partner_id` with `timestamp` and
+    /// `signature`; the optional fields unset (set them before sending).
+    pub fn new(
+        partner_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<SignatureText>,
+        partner_params: PartnerParams,
+        country: impl Into<String>,
+        id_type: impl Into<String>,
+        id_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            partner_id: partner_id.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            partner_params,
+            country: country.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The answer of a sync business verification (and the body of its
 /// callback): the flat result of section 10.2 plus the business blocks. A
 /// missing block reads as empty; unknown keys are kept in the
 /// [`JobResult`]'s `extra`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BusinessVerificationResponse {
     /// The result object (`ResultCode`, `SmileJobID`, `PartnerParams`,
     /// `Actions`, ...).

@@ -28,6 +28,7 @@ const MAX_DISPLAY_PATH: usize = 200;
 
 /// What kind of problem stopped decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DecodeErrorKind {
     /// The input is not valid JSON (for example an HTML error page).
     Syntax,

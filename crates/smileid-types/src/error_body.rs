@@ -15,6 +15,7 @@ use crate::scalar::{Key, LenientText};
 /// decimal text and written back as a string); other keys (such as
 /// `"success": false`) are kept in [`ApiErrorBody::extra`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiErrorBody {
     /// The error code (`"2205"`).
     pub code: Option<String>,

@@ -15,6 +15,7 @@ use crate::scalar::{de_lenient_bool, de_lenient_string};
 /// Deserializing (as a server does) reads a numeric timestamp as text and
 /// ignores unknown keys.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IdVerificationRequest {
     /// The partner id, exactly as signed.
     pub partner_id: String,
@@ -66,15 +67,50 @@ pub struct IdVerificationRequest {
     pub source_sdk_version: Option<String>,
 }
 
+impl IdVerificationRequest {
+    /// A lookup of `id_number` (`country`, `id_type`) for `partner_params`,
+    /// signed by `partner_id` with `timestamp` and `signature`; the optional
+    /// fields unset (set them before sending).
+    pub fn new(
+        partner_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<SignatureText>,
+        partner_params: PartnerParams,
+        country: impl Into<String>,
+        id_type: impl Into<String>,
+        id_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            partner_id: partner_id.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            partner_params,
+            country: country.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// `consent_information`: `{"consented": {...}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConsentInformation {
     /// What the user consented to, and when.
     pub consented: Consent,
 }
 
+impl ConsentInformation {
+    /// `{"consented": consented}`.
+    pub fn new(consented: Consent) -> Self {
+        Self { consented }
+    }
+}
+
 /// The user's consent to the lookup of their data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Consent {
     /// When consent was granted, ISO 8601.
     pub consent_granted_date: String,
@@ -87,4 +123,27 @@ pub struct Consent {
     /// Consent to document information.
     #[serde(deserialize_with = "de_lenient_bool")]
     pub document_information: bool,
+}
+
+impl Consent {
+    /// Consent granted at `granted_at` (ISO 8601) to each kind of data as
+    /// given.
+    pub fn new(
+        granted_at: impl Into<String>,
+        personal_details: bool,
+        contact_information: bool,
+        document_information: bool,
+    ) -> Self {
+        Self {
+            consent_granted_date: granted_at.into(),
+            personal_details,
+            contact_information,
+            document_information,
+        }
+    }
+
+    /// Consent granted at `granted_at` (ISO 8601) to all three kinds of data.
+    pub fn all(granted_at: impl Into<String>) -> Self {
+        Self::new(granted_at, true, true, true)
+    }
 }

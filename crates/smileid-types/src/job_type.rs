@@ -10,6 +10,7 @@ use crate::scalar::{Scalar, ScalarKind};
 ///
 /// Numbers without a known name are kept as [`JobType::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobType {
     /// 1: Biometric KYC.
     BiometricKyc,

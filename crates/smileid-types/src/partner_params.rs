@@ -15,6 +15,7 @@ use crate::scalar::{Key, LenientText};
 /// The `PartnerParams` object: the partner's own ids for the job, the job
 /// type, and any extra keys the partner sent.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartnerParams {
     /// The partner's user id (`user_id`). A number on the wire is read as its
     /// decimal text.
@@ -29,6 +30,21 @@ pub struct PartnerParams {
 }
 
 impl PartnerParams {
+    /// The ids and job type of a job, with no extra keys (add them to
+    /// [`extra`](Self::extra)).
+    pub fn new(
+        user_id: impl Into<String>,
+        job_id: impl Into<String>,
+        job_type: impl Into<JobTypeValue>,
+    ) -> Self {
+        Self {
+            user_id: Some(user_id.into()),
+            job_id: Some(job_id.into()),
+            job_type: Some(job_type.into()),
+            extra: Map::new(),
+        }
+    }
+
     /// The job type, when `job_type` holds a whole number.
     pub fn job_type(&self) -> Option<JobType> {
         self.job_type.as_ref().and_then(JobTypeValue::job_type)

@@ -64,6 +64,7 @@ macro_rules! job_result {
         /// serialization. A `null` value of a typed field reads as `None`
         /// (and is then omitted on serialization).
         #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct JobResult {
             $(
                 $(#[$meta])*

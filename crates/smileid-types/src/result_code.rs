@@ -8,6 +8,7 @@ use crate::scalar::Scalar;
 
 /// The category of a result code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResultCategory {
     /// Every action passed.
     Approved,
@@ -229,6 +230,7 @@ impl<'de> Deserialize<'de> for ResultCode {
 
 /// The outcome of a job, as a caller acts on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
     /// No final result yet (`job_complete` is false, or there is no result
     /// object).

@@ -19,6 +19,7 @@ use crate::scalar::{Key, LenientText};
 /// (De)serializes flat. `signature` and `timestamp` default to empty text
 /// when absent, so a missing signature is reported as a signature failure.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SignedResult {
     /// The result object (every key but `signature` and `timestamp`).
     pub result: JobResult,

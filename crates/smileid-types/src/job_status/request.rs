@@ -13,6 +13,7 @@ use crate::scalar::de_opt_lenient_bool;
 /// its error, reads `history` and `image_links` as a boolean or the text
 /// `"true"`/`"false"`, and ignores unknown keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobStatusRequest {
     /// The partner id, exactly as signed (`"085"`).
     pub partner_id: String,
@@ -44,6 +45,28 @@ pub struct JobStatusRequest {
     /// The version of the SDK sending the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_sdk_version: Option<String>,
+}
+
+impl JobStatusRequest {
+    /// A request for the status of `user_id`'s `job_id`, signed by
+    /// `partner_id` with `timestamp` and `signature`; the optional flags
+    /// unset.
+    pub fn new(
+        partner_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<SignatureText>,
+        user_id: impl Into<String>,
+        job_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            partner_id: partner_id.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            user_id: user_id.into(),
+            job_id: job_id.into(),
+            ..Self::default()
+        }
+    }
 }
 
 impl JobStatusRequest {

@@ -249,6 +249,7 @@ impl<'de> Deserialize<'de> for ImageLinks {
 /// say), so decoding fails with a "missing field" error naming it, at the
 /// root path; a `null` value fails at the path `job_complete`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobStatusResponse {
     /// The timestamp the server signed, as text (empty when absent).
     pub timestamp: String,

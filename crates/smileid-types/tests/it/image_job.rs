@@ -35,12 +35,11 @@ fn minify(text: &str) -> String {
 }
 
 fn params() -> PartnerParams {
-    PartnerParams {
-        user_id: Some("user-1-001".into()),
-        job_id: Some("job-1-001".into()),
-        job_type: Some(JobTypeValue::number(JobType::BiometricKyc)),
-        ..PartnerParams::default()
-    }
+    PartnerParams::new(
+        "user-1-001",
+        "job-1-001",
+        JobTypeValue::number(JobType::BiometricKyc),
+    )
 }
 
 #[test]

@@ -184,38 +184,32 @@ fn async_acknowledgement() {
 fn partner_params(job_type: JobType) -> PartnerParams {
     let mut extra = serde_json::Map::new();
     extra.insert("order_ref".into(), json!("A-1"));
-    PartnerParams {
-        user_id: Some("u-1".into()),
-        job_id: Some("j-1".into()),
-        job_type: Some(JobTypeValue::number(job_type)),
-        extra,
-    }
+    let mut params = PartnerParams::new("u-1", "j-1", JobTypeValue::number(job_type));
+    params.extra = extra;
+    params
 }
 
 #[test]
 fn id_verification_request_writes_the_protocol_keys_in_order() {
-    let request = IdVerificationRequest {
-        partner_id: "085".into(),
-        timestamp: "2026-08-21T12:00:00.000Z".into(),
-        signature: "c2ln".into(),
-        partner_params: partner_params(JobType::EnhancedKyc),
-        country: "NG".into(),
-        id_type: "BVN".into(),
-        id_number: "00000000000".into(),
-        first_name: Some("Adaeze".into()),
-        dob: Some("1991-03-14".into()),
-        consent_information: Some(ConsentInformation {
-            consented: Consent {
-                consent_granted_date: "2026-08-21T11:59:00.000Z".into(),
-                personal_details: true,
-                contact_information: true,
-                document_information: false,
-            },
-        }),
-        source_sdk: Some("rest_api".into()),
-        source_sdk_version: Some("0.1.0".into()),
-        ..Default::default()
-    };
+    let mut request = IdVerificationRequest::new(
+        "085",
+        "2026-08-21T12:00:00.000Z",
+        "c2ln",
+        partner_params(JobType::EnhancedKyc),
+        "NG",
+        "BVN",
+        "00000000000",
+    );
+    request.first_name = Some("Adaeze".into());
+    request.dob = Some("1991-03-14".into());
+    request.consent_information = Some(ConsentInformation::new(Consent::new(
+        "2026-08-21T11:59:00.000Z",
+        true,
+        true,
+        false,
+    )));
+    request.source_sdk = Some("rest_api".into());
+    request.source_sdk_version = Some("0.1.0".into());
     let written = serde_json::to_string(&request).unwrap();
     assert_eq!(
         written,
@@ -227,33 +221,28 @@ fn id_verification_request_writes_the_protocol_keys_in_order() {
 
 #[test]
 fn business_and_aml_requests_write_the_protocol_keys() {
-    let kyb = BusinessVerificationRequest {
-        partner_id: "085".into(),
-        timestamp: "t".into(),
-        signature: "s".into(),
-        partner_params: partner_params(JobType::BusinessVerification),
-        country: "NG".into(),
-        id_type: "BUSINESS_REGISTRATION".into(),
-        id_number: "0000001".into(),
-        business_type: Some("co".into()),
-        callback_url: Some("https://example.com/cb".into()),
-        ..Default::default()
+    let kyb = {
+        let mut value = BusinessVerificationRequest::new(
+            "085",
+            "t",
+            "s",
+            partner_params(JobType::BusinessVerification),
+            "NG",
+            "BUSINESS_REGISTRATION",
+            "0000001",
+        );
+        value.business_type = Some("co".into());
+        value.callback_url = Some("https://example.com/cb".into());
+        value
     };
     assert_eq!(
         serde_json::to_string(&kyb).unwrap(),
         r#"{"partner_id":"085","timestamp":"t","signature":"s","partner_params":{"user_id":"u-1","job_id":"j-1","job_type":7,"order_ref":"A-1"},"country":"NG","id_type":"BUSINESS_REGISTRATION","id_number":"0000001","business_type":"co","callback_url":"https://example.com/cb"}"#
     );
-    let aml = AmlRequest {
-        partner_id: "085".into(),
-        timestamp: "t".into(),
-        signature: "s".into(),
-        user_id: "u".into(),
-        job_id: "j".into(),
-        job_type: 10,
-        full_name: "John Doe".into(),
-        countries: vec!["NG".into()],
-        strict_match: Some(true),
-        ..Default::default()
+    let aml = {
+        let mut value = AmlRequest::new("085", "t", "s", "u", "j", "John Doe", vec!["NG".into()]);
+        value.strict_match = Some(true);
+        value
     };
     assert_eq!(
         serde_json::to_string(&aml).unwrap(),

@@ -160,10 +160,11 @@ fn serialized_response_has_documented_shape() {
 
 #[test]
 fn extras_colliding_with_typed_keys_are_not_written_twice() {
-    let mut r = JobStatusResponse {
-        job_complete: true,
-        code: Some("2302".into()),
-        ..Default::default()
+    let mut r = {
+        let mut value = JobStatusResponse::default();
+        value.job_complete = true;
+        value.code = Some("2302".into());
+        value
     };
     r.extra.insert("code".into(), json!("9999"));
     r.extra.insert("fresh".into(), json!(1));
@@ -175,9 +176,10 @@ fn extras_colliding_with_typed_keys_are_not_written_twice() {
 
     let mut res = JobResult::default();
     res.extra.insert("ResultCode".into(), json!("0001"));
-    let mut cb = CallbackBody {
-        result: res,
-        ..Default::default()
+    let mut cb = {
+        let mut value = CallbackBody::default();
+        value.result = res;
+        value
     };
     cb.result.extra.insert("signature".into(), json!("forged"));
     let v = serde_json::to_value(&cb).unwrap();

@@ -90,18 +90,20 @@ fn unknown_and_odd_codes() {
 }
 
 fn response(job_complete: bool, result: Option<ResultOrMessage>) -> JobStatusResponse {
-    JobStatusResponse {
-        job_complete,
-        result,
-        ..Default::default()
+    {
+        let mut value = JobStatusResponse::default();
+        value.job_complete = job_complete;
+        value.result = result;
+        value
     }
 }
 
 fn with_code(code: &str) -> Option<ResultOrMessage> {
     Some(
-        JobResult {
-            result_code: Some(code.into()),
-            ..Default::default()
+        {
+            let mut value = JobResult::default();
+            value.result_code = Some(code.into());
+            value
         }
         .into(),
     )
@@ -314,17 +316,8 @@ fn job_types() {
 
 #[test]
 fn request_serializes_exactly_the_documented_keys() {
-    let mut req = JobStatusRequest {
-        partner_id: "085".into(),
-        timestamp: "2026-08-21T12:00:00.000Z".into(),
-        signature: "c2ln".into(),
-        user_id: "user-1".into(),
-        job_id: "job-1".into(),
-        history: None,
-        image_links: None,
-        source_sdk: None,
-        source_sdk_version: None,
-    };
+    let mut req =
+        JobStatusRequest::new("085", "2026-08-21T12:00:00.000Z", "c2ln", "user-1", "job-1");
     assert_eq!(
         serde_json::to_value(&req).unwrap(),
         json!({
@@ -441,20 +434,23 @@ fn signatures_never_show_in_debug() {
     assert_eq!(sig.as_str(), secret);
     assert!(!sig.is_empty());
     assert_eq!(serde_json::to_value(&sig).unwrap(), json!(secret));
-    let req = JobStatusRequest {
-        signature: sig.clone(),
-        ..Default::default()
+    let req = {
+        let mut value = JobStatusRequest::default();
+        value.signature = sig.clone();
+        value
     };
     assert!(!format!("{req:?}").contains(secret));
-    let resp = JobStatusResponse {
-        signature: sig.clone(),
-        ..Default::default()
+    let resp = {
+        let mut value = JobStatusResponse::default();
+        value.signature = sig.clone();
+        value
     };
     assert!(!format!("{resp:?}").contains(secret));
     assert!(!format!("{resp:#?}").contains(secret));
-    let cb = smileid_types::CallbackBody {
-        signature: sig.clone(),
-        ..Default::default()
+    let cb = {
+        let mut value = smileid_types::CallbackBody::default();
+        value.signature = sig.clone();
+        value
     };
     assert!(!format!("{cb:?}").contains(secret));
     assert_eq!(sig.into_inner(), secret);
