@@ -41,7 +41,8 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          tasks:\n  \
          ci     cargo fmt --check, clippy -D warnings on all targets and features, deps,\n         \
-                the whole test suite (unit, integration, doctests), cargo doc -D warnings\n{}{}  \
+                the whole test suite (unit, integration, doctests), the blocking example,\n         \
+                cargo doc -D warnings\n{}{}  \
          deps   the dependency policy (allowed licences, no OpenSSL), offline\n",
         bench::HELP,
         fuzz::HELP
@@ -91,6 +92,13 @@ fn ci() -> Result<(), String> {
     step(
         "test",
         &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        &[],
+    )?;
+    // The blocking example, run as users run it, against the bundled
+    // emulator it starts itself.
+    step(
+        "blocking example",
+        &["run", "-p", "smileid-core", "--example", "blocking_ureq"],
         &[],
     )?;
     step(

@@ -206,8 +206,32 @@ impl StdError for TransportError {
 /// Time as smileid-core sees it: a monotonic clock, a wall clock, and a way to
 /// wait. The backend supplies a real one (`smileid-hyper` has a tokio timer);
 /// tests supply a fake one that advances instantly.
+///
+/// # Sleeps are lazy
+///
+/// [`sleep`](Self::sleep) must not wait when it is called, only when its
+/// future is polled. The client makes a sleep future for every limit an
+/// attempt might run into (the attempt timeout, a call timeout, a wait's
+/// deadline) and races it against the transport; when the response comes
+/// first, the sleep is dropped without ever being polled. A blocking timer
+/// written as `std::thread::sleep(d); std::future::ready(())` would make
+/// every call take the full attempt timeout (30 s by default). Write it as
+/// an `async fn sleep(&self, d: Duration) { std::thread::sleep(d) }`, whose
+/// body runs when polled, instead.
+///
+/// With no attempt timeout, no call timeout and no wait deadline, the client
+/// makes no sleep future for an attempt at all; backoffs between retries and
+/// the intervals of a wait are always real sleeps, polled to completion.
+///
+/// A blocking transport cannot be interrupted by a timeout future on the
+/// same thread, so a blocking setup turns the client's attempt timeout off
+/// (`ClientBuilder::attempt_timeout(None)`) and relies on the transport's own
+/// timeouts; `examples/blocking_ureq.rs` and `docs/custom-transport.md` show
+/// the whole setup.
 pub trait Timer: Send + Sync {
-    /// Completes after `duration`. Dropping the future cancels the wait.
+    /// Completes after `duration`. Dropping the future cancels the wait. Must
+    /// be lazy: nothing waits before the future is polled (see the trait
+    /// docs).
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
 
     /// The monotonic now, for deadlines.

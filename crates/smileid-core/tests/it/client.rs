@@ -579,3 +579,50 @@ fn attempts_in_the_same_millisecond_still_get_fresh_signatures() {
             .unwrap();
     }
 }
+
+/// A fake timer that counts the sleep futures made, polled or not: a
+/// blocking timer's sleep costs nothing only if the client never makes one
+/// it does not need.
+#[derive(Clone, Default)]
+struct CountingTimer {
+    made: Arc<AtomicUsize>,
+    inner: FakeTimer,
+}
+
+impl smileid_core::Timer for CountingTimer {
+    fn sleep(&self, duration: Duration) -> impl std::future::Future<Output = ()> + Send {
+        self.made.fetch_add(1, Ordering::SeqCst);
+        self.inner.sleep(duration)
+    }
+
+    fn now(&self) -> std::time::Instant {
+        self.inner.now()
+    }
+
+    fn system_now(&self) -> std::time::SystemTime {
+        self.inner.system_now()
+    }
+}
+
+#[test]
+fn no_timeout_future_is_made_without_an_attempt_or_call_timeout() {
+    for (attempt_timeout, made) in [(None, 0), (Some(Duration::from_secs(30)), 1)] {
+        let timer = CountingTimer::default();
+        let client = Client::builder(PARTNER_ID, API_KEY)
+            .attempt_timeout(attempt_timeout)
+            .build(
+                Scripted::new([respond(200, complete_body())]),
+                timer.clone(),
+            )
+            .unwrap();
+        let status = block_on(client.job_status(&query())).unwrap();
+        assert!(status.is_complete());
+        assert_eq!(
+            timer.made.load(Ordering::SeqCst),
+            made,
+            "attempt timeout {attempt_timeout:?}"
+        );
+        // Made for the race with the response, but never waited on.
+        assert!(timer.inner.sleeps().is_empty());
+    }
+}
