@@ -95,6 +95,12 @@ pub enum TransportErrorKind {
     /// The response body was larger than the transport's cap; reading stopped
     /// at the cap. Not retryable.
     BodyTooLarge,
+    /// The TLS handshake failed: the server's certificate is not trusted (an
+    /// unknown issuer, another host name, expired) or the two sides share no
+    /// protocol. No byte of the request was written, and the same attempt
+    /// would fail the same way: not retryable. The fix is configuration (the
+    /// CA to trust, the host), so the error's hint names it.
+    Tls,
     /// Anything else (a malformed response head, an invalid request). Not
     /// retryable.
     Other,
@@ -106,12 +112,20 @@ impl TransportErrorKind {
         matches!(self, Self::Connect | Self::Timeout | Self::Io)
     }
 
+    /// Whether the request provably never left ([`Connect`](Self::Connect),
+    /// [`Tls`](Self::Tls)): then even a call that creates a job has not
+    /// created one.
+    pub fn never_sent(self) -> bool {
+        matches!(self, Self::Connect | Self::Tls)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Connect => "could not connect",
             Self::Timeout => "timed out",
             Self::Io => "connection broken",
             Self::BodyTooLarge => "response body too large",
+            Self::Tls => "TLS",
             Self::Other => "transport error",
         }
     }
@@ -125,8 +139,9 @@ impl fmt::Display for TransportErrorKind {
 
 /// A failure below HTTP: no complete response was received.
 ///
-/// `Display` names the kind and a short context; the underlying error is
-/// reachable through [`std::error::Error::source`].
+/// `Display` is one line with the kind, a short context and the innermost
+/// cause; the underlying error is also reachable through
+/// [`std::error::Error::source`].
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -186,12 +201,52 @@ impl TransportError {
     }
 }
 
+impl TransportError {
+    /// The deepest error of the source chain (looking inside
+    /// [`std::io::Error`]s too, whose own `source` skips the error they
+    /// wrap): usually the one that says what happened ("Connection refused
+    /// (os error 111)", "invalid peer certificate: UnknownIssuer").
+    pub fn innermost_cause(&self) -> Option<&(dyn StdError + 'static)> {
+        let mut current: &(dyn StdError + 'static) = self.source.as_deref()?;
+        // Bounded: a cyclic chain must not hang `Display`.
+        for _ in 0..32 {
+            let next = current.source().or_else(|| {
+                current
+                    .downcast_ref::<std::io::Error>()
+                    .and_then(std::io::Error::get_ref)
+                    .map(|inner| inner as &(dyn StdError + 'static))
+            });
+            match next {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        Some(current)
+    }
+}
+
+/// One line: the kind, the context, and the innermost cause, as in
+/// `could not connect: POST https://api.example/v1/job_status: Connection
+/// refused (os error 111)`.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.context {
-            Some(context) => write!(f, "{}: {context}", self.kind),
-            None => write!(f, "{}", self.kind),
+        write!(f, "{}", self.kind)?;
+        if let Some(context) = &self.context {
+            write!(f, ": {context}")?;
         }
+        if let Some(cause) = self.innermost_cause() {
+            let cause = cause.to_string();
+            let said = self.context.as_deref().is_some_and(|c| c.contains(&cause));
+            if !cause.is_empty() && !said {
+                // One line, whatever the cause's text holds.
+                write!(
+                    f,
+                    ": {}",
+                    cause.split_whitespace().collect::<Vec<_>>().join(" ")
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 

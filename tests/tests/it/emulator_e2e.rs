@@ -573,7 +573,10 @@ async fn the_guides_json_examples_are_accepted() {
         }
     }
     assert_eq!(kinds.len(), 7, "one example per fault kind: {kinds:?}");
-    assert_eq!(faults, 8, "and one that targets an endpoint");
+    assert_eq!(
+        faults, 10,
+        "and three that target an endpoint (job status, the upload target, the prep upload)"
+    );
 }
 
 #[tokio::test]

@@ -220,6 +220,46 @@ async fn a_refused_connection_is_a_connect_error() {
     let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
     assert_eq!(transport_kind(&error), TransportErrorKind::Connect);
     assert!(error.is_retryable());
+    // One line that says why, nothing sent.
+    let text = error.to_string();
+    assert!(
+        text.starts_with("request not sent: could not connect: "),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
+    assert!(!text.contains('\n'), "{text}");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_a_tls_error_that_says_so_and_is_not_retried() {
+    let emulator = emulator().await;
+    // The emulator's CA is not added: only the built-in roots are trusted.
+    let client = Client::builder(emulator.partner_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .request_timeout(REQUEST_TIMEOUT)
+        .retry_policy(retry_policy())
+        .build()
+        .expect("valid client settings");
+    let error = expect_err(call(&client, deadline(Duration::ZERO)).await);
+    assert_eq!(transport_kind(&error), TransportErrorKind::Tls);
+    assert!(!error.is_retryable());
+    let text = error.to_string();
+    assert!(
+        text.starts_with("request not sent: TLS: certificate not trusted (UnknownIssuer)"),
+        "{text}"
+    );
+    let hint = error.hint().expect("a hint");
+    assert!(hint.contains("--ca-cert"), "{hint}");
+    assert!(hint.contains("add_root_certificates_pem"), "{hint}");
+    assert!(!hint.contains("retried"), "{hint}");
+    // The policy the client used does not retry it.
+    assert_eq!(retry_policy().decide(0, &error, 0.5), None);
+
+    // A call that creates a job: nothing was sent, so its outcome is known.
+    let lookup = smileid_hyper::IdVerification::new("u-tls", "j-tls", "NG", "BVN", "00000000000");
+    let error = client.send(&lookup).await.unwrap_err();
+    assert_eq!(transport_kind(&error), TransportErrorKind::Tls);
+    assert!(emulator.job("u-tls", "j-tls").is_none());
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! End-to-end tests, in one binary: the emulator with the real client, faults, fuzzing, secrets, load, and the official SDKs.
 
 mod callback_abuse;
+mod claims;
 mod discovery_e2e;
 mod emulator_e2e;
 mod emulator_load;

@@ -260,9 +260,10 @@ impl<T, R: Timer> Client<T, R> {
 
 /// The error for a request that failed after it was handed to the
 /// transport: for a call that creates a job, anything but a failure to
-/// connect may have reached the server, so its outcome is unknown.
+/// connect (TCP or TLS) may have reached the server, so its outcome is
+/// unknown.
 fn sent_and_failed(operation: &'static str, safety: RepeatSafety, error: TransportError) -> Error {
-    if safety == RepeatSafety::Entry && error.kind() != TransportErrorKind::Connect {
+    if safety == RepeatSafety::Entry && !error.kind().never_sent() {
         Error::OutcomeUnknown(OutcomeUnknown::new(operation, error))
     } else {
         Error::Transport(error)

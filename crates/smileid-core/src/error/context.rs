@@ -219,7 +219,11 @@ impl fmt::Display for SignatureFailure {
         f.write_str(match self {
             Self::Missing => "signature or timestamp missing",
             Self::Malformed => "signature malformed",
-            Self::Mismatch => "signature does not match",
+            // The HMAC covers the key and the timestamp alike: a wrong key
+            // and an altered timestamp look the same.
+            Self::Mismatch => {
+                "signature does not match (another API key signed it, or its timestamp was changed)"
+            }
         })
     }
 }

@@ -17,7 +17,7 @@ pub use image::{JobAlreadyExists, UploadIncomplete, UploadStep};
 pub use input::{InputProblem, InvalidInput};
 
 use crate::operation::RepeatSafety;
-use crate::transport::TransportError;
+use crate::transport::{TransportError, TransportErrorKind};
 
 /// What [`Error::operation`] returns for errors raised while building a
 /// client (credentials, options, the base URL), before any operation.
@@ -297,8 +297,23 @@ impl Error {
                  (ImageJob::resume, CLI --retry-upload) for a fresh upload URL; a new job_id would \
                  create, and may bill, a second job",
             ),
-            Self::Transport(e) if e.is_retryable() => {
-                Some("check the network and the base URL; the call is retried automatically")
+            Self::Transport(e) if e.kind() == TransportErrorKind::Tls => Some(
+                "the TLS handshake failed, so nothing was sent: for a server with its own CA (a \
+                 local emulator), trust it with --ca-cert FILE (CLI) or add_root_certificates_pem \
+                 (smileid-hyper); for Smile ID's hosts, check the system clock and any proxy that \
+                 intercepts TLS",
+            ),
+            Self::Transport(e) if e.is_retryable() => Some(
+                "check the network and the base URL; such failures are retried (see the retry policy)",
+            ),
+            Self::InvalidBaseUrl(e)
+                if e.problem() == BaseUrlProblem::InsecureLoopbackNotAllowed =>
+            {
+                Some(
+                    "plain http is for local test servers only: opt in with \
+                     Environment::custom_insecure_loopback (smileid-core) or \
+                     ClientBuilder::insecure_loopback_base_url (smileid-hyper)",
+                )
             }
             _ => None,
         }
@@ -311,7 +326,8 @@ impl fmt::Display for Error {
             Self::InvalidInput(e) => write!(f, "invalid input, nothing was sent: {e}"),
             Self::InvalidConfig(e) => write!(f, "invalid client configuration: {e}"),
             Self::InvalidBaseUrl(e) => write!(f, "invalid base URL: {e}"),
-            Self::Transport(_) => f.write_str("no response received from the server"),
+            Self::Transport(e) if e.kind().never_sent() => write!(f, "request not sent: {e}"),
+            Self::Transport(e) => write!(f, "no response received: {e}"),
             Self::OutcomeUnknown(e) => e.fmt(f),
             Self::Api(e) => e.fmt(f),
             Self::Decode(e) => e.fmt(f),

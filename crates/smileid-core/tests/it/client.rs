@@ -403,23 +403,40 @@ fn futures_are_send() {
 }
 
 #[test]
-fn error_display_is_one_line_and_source_is_not_repeated() {
+fn error_display_is_one_line_with_the_kind_and_the_innermost_cause() {
     let transport = Scripted::new([Reply::Fail(TransportError::new(
         TransportErrorKind::Connect,
-        std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by peer"),
+        std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused\nby peer"),
     ))]);
     let client = Client::builder(PARTNER_ID, API_KEY)
         .retry_policy(RetryPolicy::none())
         .build(transport, FakeTimer::default())
         .unwrap();
     let err = block_on(client.job_status(&query())).unwrap_err();
-    let line = err.to_string();
-    assert!(!line.contains("refused by peer"), "{line}");
+    assert_eq!(
+        err.to_string(),
+        "request not sent: could not connect: refused by peer"
+    );
+    // The chain stays reachable for code that walks it.
     let source = std::error::Error::source(&err).unwrap();
-    assert_eq!(source.to_string(), "could not connect");
+    assert_eq!(source.to_string(), "could not connect: refused by peer");
     let root = source.source().unwrap();
-    assert_eq!(root.to_string(), "refused by peer");
-    assert!(err.hint().is_some());
+    assert_eq!(root.to_string(), "refused\nby peer");
+    assert!(err.hint().unwrap().contains("retried"));
+
+    // With a context, both; a timeout is "no response received".
+    let timeout = TransportError::new(
+        TransportErrorKind::Timeout,
+        std::io::Error::new(std::io::ErrorKind::TimedOut, "deadline"),
+    )
+    .with_context("POST https://api.example/v1/job_status");
+    assert_eq!(
+        Error::Transport(timeout).to_string(),
+        "no response received: timed out: POST https://api.example/v1/job_status: deadline"
+    );
+    // A message only.
+    let msg = TransportError::msg(TransportErrorKind::Timeout, "no response within 30s");
+    assert_eq!(msg.to_string(), "timed out: no response within 30s");
 }
 
 #[test]

@@ -8,12 +8,20 @@ use smileid_core::transport::TransportErrorKind;
 /// Decides the [`TransportErrorKind`] of an error from hyper, hyper-util,
 /// h2, rustls or the OS by walking its source chain.
 ///
-/// A timeout anywhere wins; then a failure while connecting (refused, DNS,
-/// TLS handshake); then a connection broken mid-flight; anything else is
+/// A timeout anywhere wins; then a TLS failure (a rustls error, inside an
+/// I/O error as hyper-rustls reports it); then a failure while connecting
+/// (refused, DNS); then a connection broken mid-flight; anything else is
 /// `Other`.
 pub(crate) fn classify(error: &(dyn StdError + 'static)) -> TransportErrorKind {
     let mut connect = false;
     let mut broken = false;
+    if tls_error(error).is_some() {
+        return if timed_out(error) {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Tls
+        };
+    }
     let mut current = Some(error);
     while let Some(e) = current {
         if let Some(e) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
@@ -52,6 +60,62 @@ pub(crate) fn classify(error: &(dyn StdError + 'static)) -> TransportErrorKind {
     }
 }
 
+/// Every error of the chain of `error`, looking inside I/O errors (whose
+/// `source` skips the error they wrap). Bounded, in case of a cycle.
+fn chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut current = Some(error);
+    std::iter::from_fn(move || {
+        let this = current?;
+        current = this.source().or_else(|| {
+            this.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .map(|inner| inner as &(dyn StdError + 'static))
+        });
+        Some(this)
+    })
+    .take(32)
+}
+
+fn timed_out(error: &(dyn StdError + 'static)) -> bool {
+    chain(error).any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    })
+}
+
+/// The rustls error in the chain of `error`, if any.
+pub(crate) fn tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    chain(error).find_map(|e| e.downcast_ref::<rustls::Error>())
+}
+
+/// What a TLS failure means, in a few words: `certificate not trusted
+/// (UnknownIssuer)`, `certificate not valid for this host`, ...
+pub(crate) fn describe_tls(error: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match error {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            // Signed by no trusted CA, or by a CA of the same name that is
+            // not the trusted one.
+            C::UnknownIssuer | C::BadSignature => format!("certificate not trusted ({cert:?})"),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "certificate not valid for this host name (NotValidForName)".to_owned()
+            }
+            C::Expired | C::ExpiredContext { .. } => "certificate expired (Expired)".to_owned(),
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "certificate not valid yet (NotValidYet): check the system clock".to_owned()
+            }
+            C::Revoked => "certificate revoked (Revoked)".to_owned(),
+            other => format!("certificate refused ({other:?})"),
+        },
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server refused the handshake ({alert:?})")
+        }
+        other => format!("handshake failed ({other})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use smileid_core::transport::TransportError;
@@ -76,5 +140,21 @@ mod tests {
             let wrapped = TransportError::new(TransportErrorKind::Other, error);
             assert_eq!(classify(&wrapped), expected, "wrapped {io:?}");
         }
+    }
+
+    #[test]
+    fn a_rustls_error_inside_an_io_error_is_tls_and_described() {
+        let rustls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls);
+        assert_eq!(classify(&io), TransportErrorKind::Tls);
+        let wrapped = TransportError::new(TransportErrorKind::Other, io);
+        assert_eq!(classify(&wrapped), TransportErrorKind::Tls);
+        let found = tls_error(&wrapped).expect("found inside the I/O error");
+        assert_eq!(
+            describe_tls(found),
+            "certificate not trusted (UnknownIssuer)"
+        );
+        assert!(!TransportErrorKind::Tls.is_retryable());
+        assert!(TransportErrorKind::Tls.never_sent());
     }
 }

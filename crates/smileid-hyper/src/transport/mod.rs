@@ -318,7 +318,13 @@ fn map_error(
 ) -> TransportError {
     let error = error.into();
     let kind = classify(&*error);
-    TransportError::new(kind, error).with_context(target.to_string())
+    let context = match classify::tls_error(&*error) {
+        Some(tls) if kind == TransportErrorKind::Tls => {
+            format!("{}, {target}", classify::describe_tls(tls))
+        }
+        _ => target.to_string(),
+    };
+    TransportError::new(kind, error).with_context(context)
 }
 
 #[cfg(test)]

@@ -177,12 +177,12 @@ async fn a_user_supplied_tls_config_is_the_one_used() {
         .build()
         .unwrap();
     let error = send_err(&transport, &server.url("https", "/")).await;
-    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
+    assert_eq!(error.kind(), TransportErrorKind::Tls, "{error:?}");
     assert_eq!(server.requests(), 2);
 }
 
 #[tokio::test]
-async fn untrusted_certificate_is_a_connect_error() {
+async fn untrusted_certificate_is_a_tls_error_that_is_not_retried() {
     let pki = Pki::new();
     let server = servers::serve(Some(pki.server_config(&[b"h2", b"http/1.1"])), |_| {
         http::Response::new(full("should not be reached"))
@@ -196,8 +196,19 @@ async fn untrusted_certificate_is_a_connect_error() {
         .build()
         .unwrap();
     let error = send_err(&transport, &server.url("https", "/")).await;
-    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error:?}");
-    assert!(error.is_retryable());
+    assert_eq!(error.kind(), TransportErrorKind::Tls, "{error:?}");
+    assert!(!error.is_retryable());
+    assert!(error.kind().never_sent());
+    let text = error.to_string();
+    // A CA of the same name as the trusted one, but another key.
+    assert!(
+        text.starts_with("TLS: certificate not trusted (BadSignature), POST https://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(": invalid peer certificate: BadSignature"),
+        "{text}"
+    );
     assert_eq!(server.requests(), 0);
 }
 
