@@ -29,8 +29,10 @@ pub type CoreClient = smileid_core::Client<HyperTransport, TokioTimer>;
 /// instead of wrapping it in an `Arc`.
 ///
 /// Calls need a tokio runtime with its time and IO drivers enabled (as
-/// `#[tokio::main]` gives); see the [crate docs](crate) for a blocking
-/// alternative.
+/// `#[tokio::main]` gives). A call polled outside one (by another executor)
+/// fails with [`Error::InvalidConfig`] before anything is sent, instead of
+/// panicking; see smileid-core's `examples/blocking_ureq.rs` for a program
+/// with no runtime at all.
 ///
 /// ```no_run
 /// use smileid_hyper::{Client, JobStatusQuery};
@@ -118,6 +120,7 @@ impl Client {
     ///
     /// Any [`Error`] but the configuration ones and `WaitTimedOut`.
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
+        in_runtime()?;
         self.inner.send(op).await
     }
 
@@ -127,6 +130,7 @@ impl Client {
     ///
     /// Any [`Error`] but the configuration ones and `WaitTimedOut`.
     pub async fn job_status(&self, query: &JobStatusQuery) -> Result<JobStatus, Error> {
+        in_runtime()?;
         self.inner.send(query).await
     }
 
@@ -144,6 +148,7 @@ impl Client {
         job: ImageJob,
         options: &SubmitOptions,
     ) -> Result<SubmittedJob, Error> {
+        in_runtime()?;
         self.inner.submit_job(job, options).await
     }
 
@@ -162,6 +167,7 @@ impl Client {
     where
         F: FnMut(&SubmitEvent<'_>),
     {
+        in_runtime()?;
         self.inner.submit_job_with(job, options, observer).await
     }
 
@@ -177,6 +183,7 @@ impl Client {
         query: &JobStatusQuery,
         policy: &WaitPolicy,
     ) -> Result<JobStatus, Error> {
+        in_runtime()?;
         self.inner.wait_for_completion(query, policy).await
     }
 
@@ -195,9 +202,26 @@ impl Client {
     where
         F: FnMut(&PollEvent<'_>),
     {
+        in_runtime()?;
         self.inner
             .wait_for_completion_with(query, policy, observer)
             .await
+    }
+}
+
+/// The message of the error a call outside a tokio runtime gets.
+pub(crate) const NO_RUNTIME: &str = "smileid_hyper::Client needs a tokio runtime: call it from \
+    within #[tokio::main], a tokio task or Runtime::block_on (with the time and IO drivers \
+    enabled); nothing was sent";
+
+/// `Ok` when called from within a tokio runtime (the transport and the
+/// timer would otherwise panic).
+fn in_runtime() -> Result<(), Error> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::InvalidConfig(smileid_core::ConfigError::new(
+            NO_RUNTIME,
+        ))),
     }
 }
 

@@ -105,6 +105,23 @@ pub enum BuildError {
     },
 }
 
+/// So that `?` works from building a client to calling it, in a function
+/// returning [`smileid_core::Error`] (`smileid_hyper::Error`): a
+/// [`BuildError::Core`] gives back the core error it holds; every other
+/// problem becomes [`Error::InvalidConfig`](smileid_core::Error::InvalidConfig),
+/// with the same message and the build error as its `source`.
+impl From<BuildError> for smileid_core::Error {
+    fn from(error: BuildError) -> Self {
+        match error {
+            BuildError::Core(core) => core,
+            other => Self::InvalidConfig(smileid_core::ConfigError::with_source(
+                other.to_string(),
+                other,
+            )),
+        }
+    }
+}
+
 impl BuildError {
     /// A one-line suggestion of what to do, when there is one.
     pub fn hint(&self) -> Option<&'static str> {

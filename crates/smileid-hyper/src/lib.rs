@@ -56,3 +56,8 @@ pub use smileid_sign as sign;
 pub use smileid_sign::{ApiKey, Signer};
 /// The wire types (job status responses, results, result codes, actions).
 pub use smileid_types as types;
+/// The wire types users match on and read most, at the root.
+pub use smileid_types::{
+    ActionName, Actions, JobResult, JobStatusResponse, JobType, Outcome, PartnerParams,
+    ResultCategory, ResultCode, Verdict, VerdictStatus,
+};

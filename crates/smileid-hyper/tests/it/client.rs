@@ -504,3 +504,55 @@ fn user_agent_suffix_follows_the_crate_tokens() {
         "{agent}"
     );
 }
+
+#[test]
+fn a_call_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    let client =
+        smileid_hyper::Client::sandbox("085", "my-api-key").expect("builds without a runtime");
+    let query = smileid_hyper::JobStatusQuery::new("user-1", "job-1");
+    // Another executor, no tokio runtime anywhere in this thread.
+    let error = pollster::block_on(client.job_status(&query)).unwrap_err();
+    let smileid_hyper::Error::InvalidConfig(config) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        config.message().contains("needs a tokio runtime"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("nothing was sent"), "{error}");
+    let wait = smileid_hyper::WaitPolicy::default();
+    let error = pollster::block_on(client.wait_for_completion(&query, &wait)).unwrap_err();
+    assert_eq!(error.kind(), smileid_hyper::ErrorKind::InvalidConfig);
+}
+
+#[test]
+fn question_mark_works_from_building_to_calling() {
+    fn build(partner_id: &str) -> Result<smileid_hyper::Client, smileid_hyper::Error> {
+        // A `BuildError` converts with `?`.
+        let client = smileid_hyper::Client::builder(partner_id, "my-api-key").build()?;
+        Ok(client)
+    }
+    let error = build("").unwrap_err();
+    assert_eq!(
+        error.kind(),
+        smileid_hyper::ErrorKind::InvalidConfig,
+        "{error}"
+    );
+    // A build error that is not core's keeps its message, and is the source.
+    let missing = smileid_hyper::BuildError::MissingEnv {
+        name: "SMILE_PARTNER_ID",
+    };
+    let error = smileid_hyper::Error::from(missing);
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: environment variable SMILE_PARTNER_ID is not set"
+    );
+    let source = std::error::Error::source(&error).expect("the build error");
+    assert!(source.downcast_ref::<smileid_hyper::BuildError>().is_some());
+}
+
+#[test]
+fn the_client_is_a_cheap_clone_shared_across_tasks() {
+    fn assert_clone_send_sync<T: Clone + Send + Sync + 'static>() {}
+    assert_clone_send_sync::<smileid_hyper::Client>();
+}
