@@ -71,6 +71,9 @@ pub use verified::{JobStatus, Verified};
 pub use wait::{PollEvent, PollOutcome, WaitPolicy};
 pub use web_token::WebTokenQuery;
 
+/// [`Signer`] and [`ApiKey`] of smileid-sign at the root, so that verifying
+/// callbacks needs no other crate.
+pub use smileid_sign::{ApiKey, Signer};
 /// The crates smileid-core builds on, re-exported so that users need not
 /// depend on them directly.
 pub use {bytes, http, smileid_sign as sign, smileid_types as types};

@@ -1,0 +1,4 @@
+//! The examples of smileid-emulator's README (`crates/smileid-emulator/README.md`), compiled and run as doctests by a
+//! crate whose dependencies are exactly the ones that README lists, so an
+//! example that needs anything else fails to build here.
+#![doc = include_str!("../../../crates/smileid-emulator/README.md")]
