@@ -283,11 +283,11 @@ fn peek_request(stream: &TcpStream) -> Option<Vec<u8>> {
         if n == 0 {
             return None;
         }
-        if let Some(len) = request_len(&buf[..n]) {
-            if n >= len {
-                buf.truncate(len);
-                return Some(buf);
-            }
+        if let Some(len) = request_len(&buf[..n])
+            && n >= len
+        {
+            buf.truncate(len);
+            return Some(buf);
         }
         if started.elapsed() > READ_TIMEOUT || n == buf.len() {
             return None;

@@ -312,10 +312,8 @@ fn read_criterion(dir: &Path, since: SystemTime) -> Vec<Micro> {
                     .metadata()
                     .and_then(|m| m.modified())
                     .is_ok_and(|m| m >= since);
-                if fresh {
-                    if let Some(micro) = read_one(&path) {
-                        found.push(micro);
-                    }
+                if fresh && let Some(micro) = read_one(&path) {
+                    found.push(micro);
                 }
             }
         }

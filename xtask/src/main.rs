@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("deps") => deps::check(),
+        Some("semver") => semver(args.get(1).map(String::as_str)),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(())
@@ -42,8 +43,10 @@ fn print_help() {
          tasks:\n  \
          ci     cargo fmt --check, clippy -D warnings on all targets and features, deps,\n         \
                 the whole test suite (unit, integration, doctests), the blocking example,\n         \
-                cargo doc -D warnings\n{}{}  \
-         deps   the dependency policy (allowed licences, no OpenSSL), offline\n",
+                cargo doc -D warnings, cargo package (verified) of the published crates\n{}{}  \
+         deps   the dependency policy (allowed licences, no OpenSSL), offline\n  \
+         semver cargo semver-checks of the published crates against a baseline commit\n         \
+                (default HEAD~1); needs cargo-semver-checks (see docs/releasing.md)\n",
         bench::HELP,
         fuzz::HELP
     );
@@ -106,6 +109,54 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--all-features", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // The published crates as crates.io would get them: each packaged,
+    // then built from its tarball against the others' (cargo's local
+    // overlay, in dependency order).
+    step(
+        "package",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "smileid-check-*",
+            "--exclude",
+            "smileid-e2e",
+            "--exclude",
+            "smileid-testkit",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
+        &[],
+    )?;
     println!("\nxtask ci: all steps passed");
     Ok(())
+}
+
+/// `cargo xtask semver [BASELINE]`: the published crates' public API
+/// against `BASELINE` (a commit or tag, default `HEAD~1`), with
+/// cargo-semver-checks, which CI does not have (docs/releasing.md).
+fn semver(baseline: Option<&str>) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let installed = Command::new(&cargo)
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        return Err("cargo-semver-checks is not installed: run \
+                    `cargo install cargo-semver-checks --locked` (see docs/releasing.md)"
+            .to_owned());
+    }
+    let baseline = baseline.unwrap_or("HEAD~1");
+    step(
+        "semver",
+        &[
+            "semver-checks",
+            "check-release",
+            "--workspace",
+            "--baseline-rev",
+            baseline,
+        ],
+        &[],
+    )
 }

@@ -120,10 +120,10 @@ fn result_line(result: &JobResult) -> String {
             );
             if let (Some(description), Some(text)) =
                 (code.description(), result.result_text_trimmed())
+                && !text.is_empty()
+                && !description.eq_ignore_ascii_case(text)
             {
-                if !text.is_empty() && !description.eq_ignore_ascii_case(text) {
-                    let _ = write!(line, " {}", paint(style::DIM, &format!("[{description}]")));
-                }
+                let _ = write!(line, " {}", paint(style::DIM, &format!("[{description}]")));
             }
         }
         None => {

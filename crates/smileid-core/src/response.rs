@@ -201,13 +201,14 @@ fn api_error(
             }
         },
     }
-    if status.is_redirection() && !has_message {
-        if let Some(location) = headers.get(LOCATION) {
-            error = error.with_message(format!(
-                "to {}",
-                one_line(&String::from_utf8_lossy(location.as_bytes()), 200)
-            ));
-        }
+    if status.is_redirection()
+        && !has_message
+        && let Some(location) = headers.get(LOCATION)
+    {
+        error = error.with_message(format!(
+            "to {}",
+            one_line(&String::from_utf8_lossy(location.as_bytes()), 200)
+        ));
     }
     Error::Api(error)
 }

@@ -53,14 +53,14 @@ impl<S: AsyncRead + Unpin> AsyncRead for FirstBytesDeadline<S> {
                 Poll::Ready(result)
             }
             Poll::Pending => {
-                if let Some(deadline) = this.deadline.as_mut() {
-                    if deadline.as_mut().poll(cx).is_ready() {
-                        this.deadline = None;
-                        return Poll::Ready(Err(io::Error::new(
-                            io::ErrorKind::TimedOut,
-                            "the client sent nothing in time",
-                        )));
-                    }
+                if let Some(deadline) = this.deadline.as_mut()
+                    && deadline.as_mut().poll(cx).is_ready()
+                {
+                    this.deadline = None;
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the client sent nothing in time",
+                    )));
                 }
                 Poll::Pending
             }

@@ -528,7 +528,7 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         sextets += 1;
     }
     let valid_length =
-        sextets % 4 != 1 && padding <= 2 && (padding == 0 || (sextets + padding) % 4 == 0);
+        sextets % 4 != 1 && padding <= 2 && (padding == 0 || (sextets + padding).is_multiple_of(4));
     valid_length.then_some(out)
 }
 

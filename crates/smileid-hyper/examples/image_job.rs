@@ -85,14 +85,14 @@ async fn main() -> ExitCode {
             let status = job.status.expect("the submission waited");
             println!("Smile job id: {}", job.smile_job_id);
             println!("outcome:      {}", status.outcome());
-            if let Some(result) = status.response().result_object() {
-                if let Some(code) = result.result_code() {
-                    println!(
-                        "result:       {} {}",
-                        code.as_str(),
-                        result.result_text_trimmed().unwrap_or_default()
-                    );
-                }
+            if let Some(result) = status.response().result_object()
+                && let Some(code) = result.result_code()
+            {
+                println!(
+                    "result:       {} {}",
+                    code.as_str(),
+                    result.result_text_trimmed().unwrap_or_default()
+                );
             }
             ExitCode::SUCCESS
         }

@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// On docs.rs: "Available on crate feature ... only" on feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod client;

@@ -196,10 +196,10 @@ fn encode_tag(tag: &[u8]) -> String {
     let mut signature = String::with_capacity(SIGNATURE_LEN);
     // A 32-byte tag always encodes to 44 ASCII characters, so neither step
     // can fail; matching on the results only keeps panics out of the code.
-    if let Ok(len) = STANDARD.encode_slice(tag, &mut buf) {
-        if let Ok(text) = std::str::from_utf8(buf.get(..len).unwrap_or_default()) {
-            signature.push_str(text);
-        }
+    if let Ok(len) = STANDARD.encode_slice(tag, &mut buf)
+        && let Ok(text) = std::str::from_utf8(buf.get(..len).unwrap_or_default())
+    {
+        signature.push_str(text);
     }
     signature
 }

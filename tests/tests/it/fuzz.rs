@@ -617,10 +617,10 @@ fn check_message(text: &str, signature: Option<&str>) -> Result<(), String> {
     if text.len() > MAX_MESSAGE {
         return Err(format!("message of {} bytes", text.len()));
     }
-    if let Some(signature) = signature {
-        if text.contains(signature) {
-            return Err(format!("message shows the signature: {text:?}"));
-        }
+    if let Some(signature) = signature
+        && text.contains(signature)
+    {
+        return Err(format!("message shows the signature: {text:?}"));
     }
     Ok(())
 }

@@ -280,13 +280,13 @@ async fn read_body(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if let Some(declared) = declared {
-        if declared > cap as u64 {
-            return Err(too_large(
-                cap,
-                format!("Content-Length is {declared} bytes"),
-            ));
-        }
+    if let Some(declared) = declared
+        && declared > cap as u64
+    {
+        return Err(too_large(
+            cap,
+            format!("Content-Length is {declared} bytes"),
+        ));
     }
     let mut buf = BytesMut::with_capacity(declared.map_or(0, |d| d as usize).min(cap));
     while let Some(frame) = body.frame().await {
