@@ -5,4 +5,5 @@ mod cli;
 mod discovery;
 mod entry;
 mod faults;
+mod readme;
 mod submit;
