@@ -221,7 +221,8 @@ impl ClientBuilder {
     }
 
     /// A product token (such as `my-app/1.2`) appended to the `User-Agent`
-    /// (`smileid-core/<v> smileid-hyper/<v> my-app/1.2`).
+    /// (`smileid-core/<v> smileid-hyper/<v> my-app/1.2`). Calling it again
+    /// appends another token, as smileid-core's builder does.
     pub fn user_agent_suffix(mut self, token: impl Into<String>) -> Self {
         self.core = self.core.user_agent_suffix(token);
         self
@@ -319,7 +320,7 @@ impl ClientBuilder {
     /// errors of [`HyperTransportBuilder::build`].
     pub fn build(self) -> Result<Client, BuildError> {
         // Check the URL first: a refused URL is the more useful error.
-        self.core.base_url()?;
+        self.core.check_base_url()?;
         let transport = self.transport.build()?;
         let attempt_timeout = transport.request_timeout().saturating_add(ATTEMPT_MARGIN);
         let core = self

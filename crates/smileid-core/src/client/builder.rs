@@ -144,13 +144,29 @@ impl ClientBuilder {
         self
     }
 
+    /// A custom `https` base URL (a proxy), such as
+    /// `https://proxy.example.com/smile/v1`: the same as
+    /// `environment(Environment::custom(url))`, and as smileid-hyper's
+    /// builder method of this name. Checked by [`build`](Self::build).
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(crate::Environment::custom(url))
+    }
+
+    /// A custom base URL that may also be plain `http` to a loopback host,
+    /// for a local emulator: `environment(Environment::custom_insecure_loopback(url))`.
+    /// Plain `http` to any other host is still refused by
+    /// [`build`](Self::build).
+    pub fn insecure_loopback_base_url(self, url: impl Into<String>) -> Self {
+        self.environment(crate::Environment::custom_insecure_loopback(url))
+    }
+
     /// Checks the configured environment's URL, as [`build`](Self::build)
-    /// will.
+    /// will, and returns it.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidBaseUrl`] for a refused URL.
-    pub fn base_url(&self) -> Result<crate::BaseUrl, Error> {
+    pub fn check_base_url(&self) -> Result<crate::BaseUrl, Error> {
         self.environment.base_url()
     }
 

@@ -643,3 +643,35 @@ fn no_timeout_future_is_made_without_an_attempt_or_call_timeout() {
         assert!(timer.inner.sleeps().is_empty());
     }
 }
+
+#[test]
+fn the_builder_sets_base_urls_as_smileid_hyper_does_and_hints_at_the_opt_in() {
+    let build = |builder: smileid_core::ClientBuilder| {
+        builder.build(Scripted::default(), FakeTimer::default())
+    };
+    let client = build(
+        Client::builder(PARTNER_ID, API_KEY).insecure_loopback_base_url("http://127.0.0.1:9/v1"),
+    )
+    .expect("loopback http with the opt-in");
+    assert_eq!(client.base_url().as_str(), "http://127.0.0.1:9/v1");
+
+    // Plain http to loopback without the opt-in: the hint names it.
+    let error =
+        build(Client::builder(PARTNER_ID, API_KEY).base_url("http://127.0.0.1:9/v1")).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidBaseUrl);
+    let hint = error.hint().expect("a hint");
+    assert!(
+        hint.contains("Environment::custom_insecure_loopback"),
+        "{hint}"
+    );
+    assert!(hint.contains("insecure_loopback_base_url"), "{hint}");
+
+    // Plain http elsewhere is refused even with the opt-in, and the check
+    // is available before building.
+    let builder =
+        Client::builder(PARTNER_ID, API_KEY).insecure_loopback_base_url("http://example.com/v1");
+    assert_eq!(
+        builder.check_base_url().unwrap_err().kind(),
+        ErrorKind::InvalidBaseUrl
+    );
+}
