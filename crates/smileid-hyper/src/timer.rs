@@ -16,6 +16,14 @@ use smileid_core::transport::Timer;
 /// Must be used inside a tokio runtime with the `time` driver enabled (any
 /// runtime built by `#[tokio::main]` or `#[tokio::test]`).
 ///
+/// # Panics
+///
+/// [`sleep`](Timer::sleep) panics outside such a runtime, as
+/// [`tokio::time::sleep`] does. [`Client`](crate::Client) checks for a
+/// runtime first and returns an error instead; code that drives
+/// smileid-core's client with this timer directly must call it from within
+/// a runtime.
+///
 /// ```
 /// use std::time::Duration;
 /// use smileid_hyper::TokioTimer;

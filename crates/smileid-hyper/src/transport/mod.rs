@@ -61,10 +61,17 @@ type Connector = HttpsConnector<HttpConnector>;
 /// - Request bodies are never logged.
 ///
 /// Failures are [`TransportError`]s whose [`TransportErrorKind`] says what
-/// happened: `Connect` (refused, DNS, TLS handshake), `Timeout`, `Io`
-/// (connection broken mid-flight), `BodyTooLarge`, or `Other`.
+/// happened: `Connect` (refused, DNS), `Tls` (the handshake failed: an
+/// untrusted certificate), `Timeout`, `Io` (connection broken mid-flight),
+/// `BodyTooLarge`, or `Other`.
 ///
 /// Needs a tokio runtime with the `time` and `net` drivers when sending.
+///
+/// # Panics
+///
+/// Sending outside a tokio runtime panics (hyper spawns its connections on
+/// the runtime). [`Client`](crate::Client) checks for a runtime first and
+/// returns an error instead.
 ///
 /// ```no_run
 /// use smileid_hyper::HyperTransport;
