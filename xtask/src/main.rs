@@ -112,6 +112,7 @@ fn ci() -> Result<(), String> {
     // The published crates as crates.io would get them: each packaged,
     // then built from its tarball against the others' (cargo's local
     // overlay, in dependency order).
+    forget_packaged_sources()?;
     step(
         "package",
         &[
@@ -159,4 +160,43 @@ fn semver(baseline: Option<&str>) -> Result<(), String> {
         ],
         &[],
     )
+}
+
+/// Removes cargo's extracted copies of our own packages from earlier
+/// `cargo package` runs. Cargo extracts the local overlay's tarballs into
+/// `$CARGO_HOME/registry/src/-<hash>/` (the hash is of the workspace path)
+/// and, as for any registry, never extracts a name and version again: a
+/// second run from the same path would verify against the first run's
+/// sources. Only those overlay folders (named `-<hash>`) and only our
+/// `smileid-*` packages in them are touched.
+fn forget_packaged_sources() -> Result<(), String> {
+    let home = match std::env::var_os("CARGO_HOME") {
+        Some(home) if !home.is_empty() => std::path::PathBuf::from(home),
+        _ => match std::env::var_os("HOME") {
+            Some(home) => std::path::Path::new(&home).join(".cargo"),
+            None => return Ok(()),
+        },
+    };
+    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(packages) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for package in packages.flatten() {
+            if package
+                .file_name()
+                .to_string_lossy()
+                .starts_with("smileid-")
+            {
+                std::fs::remove_dir_all(package.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", package.path().display()))?;
+            }
+        }
+    }
+    Ok(())
 }
