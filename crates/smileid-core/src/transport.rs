@@ -201,27 +201,32 @@ impl TransportError {
     }
 }
 
+/// `error` and each error below it: its `source`, or for an
+/// [`std::io::Error`] the error it wraps (whose `source` an `io::Error`
+/// skips). At most 32, so a cyclic chain cannot loop. Transports use it to
+/// classify an HTTP client's error; [`TransportError`] to name its cause.
+pub fn error_chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut current = Some(error);
+    std::iter::from_fn(move || {
+        let this = current?;
+        current = this.source().or_else(|| {
+            this.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .map(|inner| inner as &(dyn StdError + 'static))
+        });
+        Some(this)
+    })
+    .take(32)
+}
+
 impl TransportError {
-    /// The deepest error of the source chain (looking inside
-    /// [`std::io::Error`]s too, whose own `source` skips the error they
-    /// wrap): usually the one that says what happened ("Connection refused
-    /// (os error 111)", "invalid peer certificate: UnknownIssuer").
+    /// The deepest error of the source chain ([`error_chain`]): usually the
+    /// one that says what happened ("Connection refused (os error 111)",
+    /// "invalid peer certificate: UnknownIssuer").
     pub fn innermost_cause(&self) -> Option<&(dyn StdError + 'static)> {
-        let mut current: &(dyn StdError + 'static) = self.source.as_deref()?;
-        // Bounded: a cyclic chain must not hang `Display`.
-        for _ in 0..32 {
-            let next = current.source().or_else(|| {
-                current
-                    .downcast_ref::<std::io::Error>()
-                    .and_then(std::io::Error::get_ref)
-                    .map(|inner| inner as &(dyn StdError + 'static))
-            });
-            match next {
-                Some(next) => current = next,
-                None => break,
-            }
-        }
-        Some(current)
+        error_chain(self.source.as_deref()?).last()
     }
 }
 

@@ -120,15 +120,18 @@ fn upload_incomplete(error: Error) -> Error {
     incomplete.into_cause()
 }
 
-#[tokio::test]
-async fn a_put_reset_once_is_retried_and_the_job_completes() {
-    let fault = FaultSpec::drop_connection()
-        .for_endpoint("upload_zip")
-        .count(1);
-    let (emulator, counters, client) = setup(Some(fault)).await;
+/// One PUT meets `fault`, the retried PUT succeeds, and the job completes:
+/// one prep upload, two PUTs.
+async fn assert_one_retried_put_completes(fault: FaultSpec) {
+    let (emulator, counters, client) = setup(Some(fault.for_endpoint("upload_zip").count(1))).await;
     let submitted = submit(&client, job(), &wait()).await.expect("submitted");
     assert_eq!(result_code(&submitted), "0840");
     assert_eq!(counters.seen(&emulator), (1, 2));
+}
+
+#[tokio::test]
+async fn a_put_reset_once_is_retried_and_the_job_completes() {
+    assert_one_retried_put_completes(FaultSpec::drop_connection()).await;
 }
 
 #[tokio::test]
@@ -182,13 +185,12 @@ async fn an_expired_upload_link_is_not_retried_and_resume_gets_a_fresh_one() {
 
 #[tokio::test]
 async fn a_put_503_then_success_is_retried() {
-    let fault = FaultSpec::http_error(503, "SlowDown", "Please reduce your request rate.")
-        .for_endpoint("upload_zip")
-        .count(1);
-    let (emulator, counters, client) = setup(Some(fault)).await;
-    let submitted = submit(&client, job(), &wait()).await.expect("submitted");
-    assert_eq!(result_code(&submitted), "0840");
-    assert_eq!(counters.seen(&emulator), (1, 2));
+    assert_one_retried_put_completes(FaultSpec::http_error(
+        503,
+        "SlowDown",
+        "Please reduce your request rate.",
+    ))
+    .await;
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use smileid_types::image_job::{ImageKind, PrepUploadRequest, PrepUploadResponse}
 
 use super::entry::{self, LookupCode};
 use crate::http::body::read_body;
-use crate::http::faults::{BAD_GATEWAY_HTML, CloseWithoutAnswer};
+use crate::http::faults::{bad_gateway_page, close_without_answer};
 use crate::http::reply::Reply;
 use crate::http::signed::{Field, Signed, SignedRequest};
 use crate::results::preset_result;
@@ -259,13 +259,7 @@ async fn upload_fault(state: &State, upload: &PendingUpload) -> Option<Response>
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             s3_error(status, &code, &message).into_response()
         }
-        FaultKind::Html502 => Reply {
-            status: StatusCode::BAD_GATEWAY,
-            content_type: "text/html",
-            body: Bytes::from_static(BAD_GATEWAY_HTML.as_bytes()),
-            header: None,
-        }
-        .into_response(),
+        FaultKind::Html502 => bad_gateway_page(),
         FaultKind::RateLimited { retry_after_secs } => s3_error(
             StatusCode::TOO_MANY_REQUESTS,
             "SlowDown",
@@ -273,11 +267,7 @@ async fn upload_fault(state: &State, upload: &PendingUpload) -> Option<Response>
         )
         .with_header(RETRY_AFTER, HeaderValue::from(retry_after_secs))
         .into_response(),
-        FaultKind::DropConnection => {
-            let mut response = Response::default();
-            response.extensions_mut().insert(CloseWithoutAnswer);
-            response
-        }
+        FaultKind::DropConnection => close_without_answer(),
         // Refused for `upload_zip` when the fault is set (spec validation).
         FaultKind::Latency(_) | FaultKind::TruncatedBody | FaultKind::WrongSignature => {
             return None;

@@ -24,7 +24,7 @@ use crate::spec::FaultKind;
 use crate::state::State;
 
 /// The page sent by the `html_502` fault.
-pub(crate) const BAD_GATEWAY_HTML: &str = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
+const BAD_GATEWAY_HTML: &str = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
 
 /// A request extension: sign the answer with a key the client does not
 /// know (the `wrong_signature` fault).
@@ -112,29 +112,38 @@ pub(crate) async fn inject(
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             Reply::error(status, &code, &message).into_response()
         }
-        Some(FaultKind::Html502) => Reply {
-            status: StatusCode::BAD_GATEWAY,
-            content_type: "text/html",
-            body: Bytes::from_static(BAD_GATEWAY_HTML.as_bytes()),
-            header: None,
-        }
-        .into_response(),
+        Some(FaultKind::Html502) => bad_gateway_page(),
         Some(FaultKind::RateLimited { retry_after_secs }) => {
             Reply::error(StatusCode::TOO_MANY_REQUESTS, "429", "Too many requests")
                 .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))
                 .into_response()
         }
-        Some(FaultKind::DropConnection) => {
-            let mut response = Response::default();
-            response.extensions_mut().insert(CloseWithoutAnswer);
-            response
-        }
+        Some(FaultKind::DropConnection) => close_without_answer(),
         Some(FaultKind::TruncatedBody) => truncate(next.run(req).await).await,
         Some(FaultKind::WrongSignature) => {
             req.extensions_mut().insert(WrongSignature);
             next.run(req).await
         }
     }
+}
+
+/// The `html_502` fault's answer: `502 Bad Gateway` with a proxy's HTML page.
+pub(crate) fn bad_gateway_page() -> Response {
+    Reply {
+        status: StatusCode::BAD_GATEWAY,
+        content_type: "text/html",
+        body: Bytes::from_static(BAD_GATEWAY_HTML.as_bytes()),
+        header: None,
+    }
+    .into_response()
+}
+
+/// The `drop_connection` fault's answer: a response the accept loop turns
+/// into a closed connection.
+pub(crate) fn close_without_answer() -> Response {
+    let mut response = Response::default();
+    response.extensions_mut().insert(CloseWithoutAnswer);
+    response
 }
 
 #[cfg(test)]

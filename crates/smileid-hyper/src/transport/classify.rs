@@ -3,7 +3,7 @@
 
 use std::error::Error as StdError;
 
-use smileid_core::transport::TransportErrorKind;
+use smileid_core::transport::{TransportErrorKind, error_chain as chain};
 
 /// Decides the [`TransportErrorKind`] of an error from hyper, hyper-util,
 /// h2, rustls or the OS by walking its source chain.
@@ -58,24 +58,6 @@ pub(crate) fn classify(error: &(dyn StdError + 'static)) -> TransportErrorKind {
     } else {
         TransportErrorKind::Other
     }
-}
-
-/// Every error of the chain of `error`, looking inside I/O errors (whose
-/// `source` skips the error they wrap). Bounded, in case of a cycle.
-fn chain<'a>(
-    error: &'a (dyn StdError + 'static),
-) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    let mut current = Some(error);
-    std::iter::from_fn(move || {
-        let this = current?;
-        current = this.source().or_else(|| {
-            this.downcast_ref::<std::io::Error>()
-                .and_then(std::io::Error::get_ref)
-                .map(|inner| inner as &(dyn StdError + 'static))
-        });
-        Some(this)
-    })
-    .take(32)
 }
 
 fn timed_out(error: &(dyn StdError + 'static)) -> bool {
